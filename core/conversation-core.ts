@@ -1,0 +1,99 @@
+// The conversation core: the one entry point channels and the web layer use
+// to change conversations. Every command validates its input at the boundary,
+// runs in one transaction (inTransaction) and publishes its events after the
+// commit. Everything it needs is passed in, so each test builds its own.
+import type { Logger } from 'pino';
+import type { Database } from '../knexfile.ts';
+import { InvalidInputError } from './errors.ts';
+import type { EventBus } from './events/bus.ts';
+import { parseRate, rate, type RateInput } from './ratings/rate.ts';
+import type { Rating } from './ratings/models.ts';
+import { receiveMessage, type ReceiveResult } from './receive.ts';
+import { parseReply, storeReply, type ReplyInput, type ReplyResult } from './reply.ts';
+import * as commands from './tickets/commands.ts';
+import type { Actor } from './tickets/history.ts';
+import type { Ticket } from './tickets/models.ts';
+import { inTransaction, type Tx } from './transaction.ts';
+import { inboundMessageSchema, PRIORITIES, TICKET_STATUSES, type Clock, type InboundMessage, type Priority, type TicketStatus } from './types.ts';
+
+export interface ConversationCoreDeps {
+  db: Database;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+  /** Job types enqueued for every answerable inbound message (bot, notifications...). */
+  followUps?: string[];
+}
+
+export class ConversationCore {
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly bus: EventBus;
+  readonly logger: Logger;
+  private followUps: string[];
+
+  constructor(deps: ConversationCoreDeps) {
+    this.db = deps.db;
+    this.clock = deps.clock;
+    this.bus = deps.bus;
+    this.logger = deps.logger;
+    this.followUps = [...(deps.followUps ?? [])];
+  }
+
+  /** Adds a follow-up job type for inbound messages (the composition root wires handlers). */
+  addFollowUp(type: string): void {
+    if (!this.followUps.includes(type)) this.followUps.push(type);
+  }
+
+  /** Runs work in one transaction with retry on races; events go out after commit. */
+  transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return inTransaction({ knex: this.db.knex, clock: this.clock, bus: this.bus }, work);
+  }
+
+  async receive(input: InboundMessage): Promise<ReceiveResult> {
+    const parsed = inboundMessageSchema.safeParse(input);
+    if (!parsed.success) {
+      const error = InvalidInputError.fromZod('inbound message', parsed.error);
+      this.logger.warn({ channel: (input as any)?.channel, issues: error.issues }, 'inbound message rejected');
+      throw error;
+    }
+    const result = await this.transaction((tx) => receiveMessage(tx, parsed.data, this.followUps));
+    this.logger.debug(
+      { channel: parsed.data.channel, ticketId: result.ticket.id, messageId: result.message.id, duplicate: result.duplicate },
+      'inbound message stored',
+    );
+    return result;
+  }
+
+  reply(input: ReplyInput): Promise<ReplyResult> {
+    const parsed = parseReply(input);
+    return this.transaction((tx) => storeReply(tx, parsed));
+  }
+
+  changeStatus(ticketId: number, status: TicketStatus, actor: Actor): Promise<Ticket> {
+    if (!TICKET_STATUSES.includes(status)) throw new InvalidInputError(`unknown status ${JSON.stringify(status)}`);
+    return this.transaction((tx) => commands.changeStatus(tx, ticketId, status, actor));
+  }
+
+  changePriority(ticketId: number, priority: Priority, actor: Actor): Promise<Ticket> {
+    if (!PRIORITIES.includes(priority)) throw new InvalidInputError(`unknown priority ${JSON.stringify(priority)}`);
+    return this.transaction((tx) => commands.changePriority(tx, ticketId, priority, actor));
+  }
+
+  assign(ticketId: number, agentId: number | null, actor: Actor): Promise<Ticket> {
+    return this.transaction((tx) => commands.assign(tx, ticketId, agentId, actor));
+  }
+
+  handOff(ticketId: number, reason: string, actor: Actor): Promise<Ticket> {
+    return this.transaction((tx) => commands.handOff(tx, ticketId, reason, actor));
+  }
+
+  handBack(ticketId: number, actor: Actor): Promise<Ticket> {
+    return this.transaction((tx) => commands.handBack(tx, ticketId, actor));
+  }
+
+  rate(input: RateInput): Promise<Rating> {
+    const parsed = parseRate(input);
+    return this.transaction((tx) => rate(tx, parsed));
+  }
+}

@@ -1,0 +1,20 @@
+// The core's public surface for channels and the web layer.
+export * from './types.ts';
+export * from './errors.ts';
+export { ConversationCore, type ConversationCoreDeps } from './conversation-core.ts';
+export type { ReceiveResult } from './receive.ts';
+export type { ReplyInput, ReplyResult } from './reply.ts';
+export type { RateInput } from './ratings/rate.ts';
+export type { Actor } from './tickets/history.ts';
+export type { BusEvent, EventBus, BusListener } from './events/bus.ts';
+export { InProcessBus } from './events/in-process-bus.ts';
+export { PostgresBus } from './events/postgres-bus.ts';
+export { createDeliveryWorker, createDeliveryQueue, type OutboxOptions } from './outbox/delivery-worker.ts';
+export { createJobRunner, type JobHandler, type FollowUpPayload } from './jobs/job-runner.ts';
+export { QueueWorker, LeasedQueue, backoffDelay, type RetryPolicy } from './queue.ts';
+export { AttachmentStore, TooLargeError } from './attachments/store.ts';
+export { Customer, Identity, Agent } from './customers/models.ts';
+export { Ticket, TicketEvent } from './tickets/models.ts';
+export { Message, Attachment } from './messages/models.ts';
+export { Rating } from './ratings/models.ts';
+export * as tickets from './tickets/queries.ts';

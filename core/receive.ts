@@ -1,0 +1,107 @@
+// Step 3 of the one inbound flow: a validated InboundMessage becomes a stored
+// message on the right ticket, with follow-up work enqueued, all in the
+// caller's transaction. The channel acknowledges the platform only after the
+// transaction has committed.
+import { resolveCustomer } from './customers/resolve.ts';
+import { Attachment, Message } from './messages/models.ts';
+import { sanitizeMessageHtml } from './messages/sanitize.ts';
+import { recordEvent } from './tickets/history.ts';
+import { Ticket } from './tickets/models.ts';
+import { resolveTicket } from './tickets/resolve.ts';
+import type { Tx } from './transaction.ts';
+import type { ValidInboundMessage } from './types.ts';
+
+export interface ReceiveResult {
+  ticket: Ticket;
+  message: Message;
+  /** True when this (channel, externalId) was already stored: nothing changed. */
+  duplicate: boolean;
+  /** True when this message opened the ticket. */
+  created: boolean;
+}
+
+export async function receiveMessage(tx: Tx, msg: ValidInboundMessage, followUps: string[]): Promise<ReceiveResult> {
+  const { trx, now } = tx;
+  const existing = await Message.query(trx).findOne({ channel: msg.channel, externalId: msg.externalId });
+  if (existing) {
+    const ticket = await Ticket.query(trx).findById(existing.ticketId).throwIfNotFound();
+    return { ticket, message: existing, duplicate: true, created: false };
+  }
+
+  const customer = await resolveCustomer(tx, msg);
+  const { ticket, created } = await resolveTicket(tx, msg, customer);
+
+  const meta = { ...(msg.meta ?? {}), ...(msg.noReply ? { noReply: true } : {}) };
+  const message = await Message.query(trx).insertAndFetch({
+    ticketId: ticket.id,
+    authorType: 'customer',
+    authorId: customer.id,
+    bodyText: msg.text,
+    bodyHtml: msg.html ? sanitizeMessageHtml(msg.html) : null,
+    internal: false,
+    channel: msg.channel,
+    externalId: msg.externalId,
+    meta: Object.keys(meta).length ? meta : null,
+    createdAt: now,
+  });
+  if (msg.attachments.length) {
+    await Attachment.query(trx).insert(
+      msg.attachments.map((a) => ({
+        messageId: message.id,
+        sha256: a.sha256,
+        filename: a.filename,
+        contentType: a.contentType,
+        size: a.size,
+        contentId: a.contentId ?? null,
+        inline: a.inline ?? false,
+        createdAt: now,
+      })),
+    );
+  }
+
+  if (!created) await reviveTicket(tx, ticket, customer.id, msg);
+  else if (!msg.noReply) await Ticket.query(trx).patch({ lastCustomerMessageAt: now }).where({ id: ticket.id });
+
+  if (!msg.noReply && followUps.length) {
+    await trx('jobs').insert(
+      followUps.map((type) => ({
+        type,
+        payload: JSON.stringify({ messageId: message.id, ticketId: ticket.id }),
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: now,
+        createdAt: now,
+        updatedAt: now,
+      })),
+    );
+    tx.events.push({ type: 'job.created', ticketId: ticket.id });
+  }
+
+  tx.events.push({ type: 'message.created', ticketId: ticket.id, messageId: message.id, customerId: ticket.customerId, authorType: 'customer' });
+  return { ticket, message, duplicate: false, created };
+}
+
+/**
+ * A customer wrote on an existing ticket: a resolved ticket reopens, a ticket
+ * waiting on the customer is open again, and the reply address is refreshed
+ * (the newest message is the one to answer).
+ */
+async function reviveTicket(tx: Tx, ticket: Ticket, customerId: number, msg: ValidInboundMessage): Promise<void> {
+  const { trx, now } = tx;
+  const patch: Partial<Ticket> = { updatedAt: now };
+  if (!msg.noReply) {
+    patch.lastCustomerMessageAt = now;
+    if (msg.replyRef !== undefined && msg.channel === ticket.channel) patch.replyRef = msg.replyRef as any;
+    if (ticket.status === 'resolved') {
+      patch.status = 'open';
+      patch.resolvedAt = null;
+      await recordEvent(tx, ticket.id, 'reopened', { type: 'customer', id: customerId }, { from: 'resolved' });
+    } else if (ticket.status === 'pending') {
+      patch.status = 'open';
+      await recordEvent(tx, ticket.id, 'status_changed', { type: 'customer', id: customerId }, { from: 'pending', to: 'open' });
+    }
+  }
+  await Ticket.query(trx).patch(patch).where({ id: ticket.id });
+  Object.assign(ticket, patch);
+  tx.events.push({ type: 'ticket.updated', ticketId: ticket.id, customerId: ticket.customerId });
+}

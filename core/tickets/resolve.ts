@@ -1,0 +1,73 @@
+// Which ticket does an inbound message belong to? In order: a message it
+// replies to (ours or theirs), a ticket number the customer named (only their
+// own), the live ticket of its thread; otherwise a new ticket.
+import type { Customer } from '../customers/models.ts';
+import type { Tx } from '../transaction.ts';
+import type { ValidInboundMessage } from '../types.ts';
+import { recordEvent } from './history.ts';
+import { Ticket } from './models.ts';
+
+export async function resolveTicket(
+  tx: Tx,
+  msg: ValidInboundMessage,
+  customer: Customer,
+): Promise<{ ticket: Ticket; created: boolean }> {
+  const found =
+    (await byReply(tx, msg)) ?? (await byNumber(tx, msg, customer)) ?? (await byThread(tx, msg));
+  if (found) return { ticket: found, created: false };
+
+  const { trx, now } = tx;
+  const ticket = await Ticket.query(trx).insertAndFetch({
+    customerId: customer.id,
+    subject: subjectFor(msg),
+    status: 'open',
+    priority: 'normal',
+    channel: msg.channel,
+    threadKey: msg.threadKey,
+    replyRef: (msg.replyRef ?? null) as any,
+    handler: 'bot',
+    createdAt: now,
+    updatedAt: now,
+  });
+  // The customer-visible number follows the id; kept as its own column so the
+  // numbering can change without touching references.
+  await Ticket.query(trx).patch({ number: ticket.id }).where({ id: ticket.id });
+  ticket.number = ticket.id;
+  await recordEvent(tx, ticket.id, 'created', { type: 'customer', id: customer.id }, { channel: msg.channel });
+  tx.events.push({ type: 'ticket.created', ticketId: ticket.id, customerId: customer.id });
+  return { ticket, created: true };
+}
+
+async function byReply(tx: Tx, msg: ValidInboundMessage): Promise<Ticket | undefined> {
+  const refs = msg.inReplyTo?.filter(Boolean);
+  if (!refs?.length) return undefined;
+  const { trx } = tx;
+  const fromMessages = trx('messages').select('ticketId').where('channel', msg.channel).whereIn('externalId', refs);
+  const fromDeliveries = trx('deliveries').select('ticketId').where('channel', msg.channel).whereIn('externalId', refs);
+  return Ticket.query(trx)
+    .where((q) => q.whereIn('id', fromMessages).orWhereIn('id', fromDeliveries))
+    .whereNot('status', 'closed')
+    .orderBy('id', 'desc')
+    .first();
+}
+
+async function byNumber(tx: Tx, msg: ValidInboundMessage, customer: Customer): Promise<Ticket | undefined> {
+  if (!msg.ticketNumber) return undefined;
+  return Ticket.query(tx.trx)
+    .findOne({ number: msg.ticketNumber, customerId: customer.id })
+    .whereNot('status', 'closed');
+}
+
+async function byThread(tx: Tx, msg: ValidInboundMessage): Promise<Ticket | undefined> {
+  return Ticket.query(tx.trx)
+    .findOne({ channel: msg.channel, threadKey: msg.threadKey })
+    .whereNot('status', 'closed');
+}
+
+function subjectFor(msg: ValidInboundMessage): string {
+  const given = msg.subject?.trim();
+  if (given) return given.slice(0, 300);
+  const firstLine = msg.text.trim().split(/\r?\n/, 1)[0]?.trim() ?? '';
+  if (!firstLine) return msg.attachments[0]?.filename ?? 'New conversation';
+  return firstLine.length > 80 ? `${firstLine.slice(0, 77).trimEnd()}...` : firstLine;
+}

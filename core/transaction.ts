@@ -1,0 +1,50 @@
+// Every write in the core runs through here: one transaction, retried when the
+// database reports a race that a second attempt resolves (a unique key taken by
+// a concurrent first message on a thread, a serialization failure, a busy
+// SQLite file), and bus events published only after the commit.
+import type { Knex } from 'knex';
+import type { BusEvent, EventBus } from './events/bus.ts';
+import type { Clock } from './types.ts';
+
+export interface Tx {
+  trx: Knex.Transaction;
+  now: number;
+  /** Events to publish once the transaction has committed. */
+  events: BusEvent[];
+}
+
+export interface TxDeps {
+  knex: Knex;
+  clock: Clock;
+  bus: EventBus;
+}
+
+const MAX_ATTEMPTS = 6;
+
+export function isRetryableRace(error: unknown): boolean {
+  const e = error as { code?: string } | undefined;
+  switch (e?.code) {
+    case '23505': // unique_violation
+    case '40001': // serialization_failure
+    case '40P01': // deadlock_detected
+    case 'SQLITE_BUSY':
+    case 'SQLITE_CONSTRAINT_UNIQUE':
+      return true;
+    default:
+      return false;
+  }
+}
+
+export async function inTransaction<T>(deps: TxDeps, work: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const events: BusEvent[] = [];
+    try {
+      const result = await deps.knex.transaction((trx) => work({ trx, now: deps.clock.now(), events }));
+      await deps.bus.publish(events);
+      return result;
+    } catch (error) {
+      if (attempt >= MAX_ATTEMPTS || !isRetryableRace(error)) throw error;
+      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// The Koa application: error handling, access logs, health probes, and the
+// routes later parts mount (portal, widget, HTTP channels).
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Database } from '../knexfile.ts';
+import { errorHandler } from './errors-middleware.ts';
+
+export interface AppDeps {
+  db: Database;
+  logger: Logger;
+  /** False once shutdown has begun: /readyz turns 503 so balancers move away. */
+  isReady: () => boolean;
+  /** Extra routers and middleware from channels and pages, mounted in order. */
+  mounts?: Koa.Middleware[];
+}
+
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: true });
+  app.silent = true; // errors are logged by errorHandler
+  app.use(errorHandler(deps.logger));
+  app.use(async function accessLog(ctx, next) {
+    const started = process.hrtime.bigint();
+    await next();
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    deps.logger.debug({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+  });
+
+  const router = new Router();
+  router.get('/healthz', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+  router.get('/readyz', async (ctx) => {
+    if (!deps.isReady()) {
+      ctx.status = 503;
+      ctx.body = { status: 'shutting down' };
+      return;
+    }
+    try {
+      await deps.db.knex.raw('select 1');
+      ctx.body = { status: 'ready', database: deps.db.dialect };
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'readiness check: database unreachable');
+      ctx.status = 503;
+      ctx.body = { status: 'database unreachable' };
+    }
+  });
+  app.use(router.routes()).use(router.allowedMethods());
+  for (const mount of deps.mounts ?? []) app.use(mount);
+  return app;
+}
