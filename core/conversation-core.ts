@@ -65,34 +65,34 @@ export class ConversationCore {
     return result;
   }
 
-  reply(input: ReplyInput): Promise<ReplyResult> {
+  async reply(input: ReplyInput): Promise<ReplyResult> {
     const parsed = parseReply(input);
     return this.transaction((tx) => storeReply(tx, parsed));
   }
 
-  changeStatus(ticketId: number, status: TicketStatus, actor: Actor): Promise<Ticket> {
+  async changeStatus(ticketId: number, status: TicketStatus, actor: Actor): Promise<Ticket> {
     if (!TICKET_STATUSES.includes(status)) throw new InvalidInputError(`unknown status ${JSON.stringify(status)}`);
     return this.transaction((tx) => commands.changeStatus(tx, ticketId, status, actor));
   }
 
-  changePriority(ticketId: number, priority: Priority, actor: Actor): Promise<Ticket> {
+  async changePriority(ticketId: number, priority: Priority, actor: Actor): Promise<Ticket> {
     if (!PRIORITIES.includes(priority)) throw new InvalidInputError(`unknown priority ${JSON.stringify(priority)}`);
     return this.transaction((tx) => commands.changePriority(tx, ticketId, priority, actor));
   }
 
-  assign(ticketId: number, agentId: number | null, actor: Actor): Promise<Ticket> {
+  async assign(ticketId: number, agentId: number | null, actor: Actor): Promise<Ticket> {
     return this.transaction((tx) => commands.assign(tx, ticketId, agentId, actor));
   }
 
-  handOff(ticketId: number, reason: string, actor: Actor): Promise<Ticket> {
+  async handOff(ticketId: number, reason: string, actor: Actor): Promise<Ticket> {
     return this.transaction((tx) => commands.handOff(tx, ticketId, reason, actor));
   }
 
-  handBack(ticketId: number, actor: Actor): Promise<Ticket> {
+  async handBack(ticketId: number, actor: Actor): Promise<Ticket> {
     return this.transaction((tx) => commands.handBack(tx, ticketId, actor));
   }
 
-  rate(input: RateInput): Promise<Rating> {
+  async rate(input: RateInput): Promise<Rating> {
     const parsed = parseRate(input);
     return this.transaction((tx) => rate(tx, parsed));
   }

@@ -22,8 +22,9 @@ export interface TxDeps {
 const MAX_ATTEMPTS = 6;
 
 export function isRetryableRace(error: unknown): boolean {
-  const e = error as { code?: string } | undefined;
-  switch (e?.code) {
+  // objection wraps driver errors; the driver's code is on nativeError.
+  const e = error as { code?: string; nativeError?: { code?: string } } | undefined;
+  switch (e?.nativeError?.code ?? e?.code) {
     case '23505': // unique_violation
     case '40001': // serialization_failure
     case '40P01': // deadlock_detected
