@@ -21,8 +21,11 @@ export interface ConversationCoreDeps {
   clock: Clock;
   bus: EventBus;
   logger: Logger;
-  /** Job types enqueued for every answerable inbound message (bot, notifications...). */
-  followUps?: string[];
+  /**
+   * Follow-up job types by trigger: 'message.received' (every answerable
+   * inbound message) or a ticket event type ('status_changed', 'handed_off'...).
+   */
+  followUps?: Record<string, string[]>;
 }
 
 export class ConversationCore {
@@ -30,24 +33,30 @@ export class ConversationCore {
   readonly clock: Clock;
   readonly bus: EventBus;
   readonly logger: Logger;
-  private followUps: string[];
+  private readonly followUps = new Map<string, string[]>();
 
   constructor(deps: ConversationCoreDeps) {
     this.db = deps.db;
     this.clock = deps.clock;
     this.bus = deps.bus;
     this.logger = deps.logger;
-    this.followUps = [...(deps.followUps ?? [])];
+    for (const [trigger, types] of Object.entries(deps.followUps ?? {})) for (const type of types) this.addFollowUp(trigger, type);
   }
 
-  /** Adds a follow-up job type for inbound messages (the composition root wires handlers). */
-  addFollowUp(type: string): void {
-    if (!this.followUps.includes(type)) this.followUps.push(type);
+  /**
+   * Subscribes job type `type` to `trigger`: from now on, every such change
+   * enqueues one job in its own transaction (the composition root registers
+   * the job's handler with the job runner).
+   */
+  addFollowUp(trigger: string, type: string): void {
+    const types = this.followUps.get(trigger) ?? [];
+    if (!types.includes(type)) types.push(type);
+    this.followUps.set(trigger, types);
   }
 
   /** Runs work in one transaction with retry on races; events go out after commit. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return inTransaction({ knex: this.db.knex, clock: this.clock, bus: this.bus }, work);
+    return inTransaction({ knex: this.db.knex, clock: this.clock, bus: this.bus, followUps: this.followUps }, work);
   }
 
   async receive(input: InboundMessage): Promise<ReceiveResult> {
@@ -57,7 +66,7 @@ export class ConversationCore {
       this.logger.warn({ channel: (input as any)?.channel, issues: error.issues }, 'inbound message rejected');
       throw error;
     }
-    const result = await this.transaction((tx) => receiveMessage(tx, parsed.data, this.followUps));
+    const result = await this.transaction((tx) => receiveMessage(tx, parsed.data));
     this.logger.debug(
       { channel: parsed.data.channel, ticketId: result.ticket.id, messageId: result.message.id, duplicate: result.duplicate },
       'inbound message stored',

@@ -9,7 +9,7 @@ import { buildWorld, nextEvent, type World } from './testing/world.ts';
 
 let world: World;
 test.before(async () => {
-  world = await buildWorld({ followUps: ['bot.answer'] });
+  world = await buildWorld({ followUps: { 'message.received': ['bot.answer'] } });
 });
 test.after.always(async () => {
   await world?.close();

@@ -20,7 +20,7 @@ export interface ReceiveResult {
   created: boolean;
 }
 
-export async function receiveMessage(tx: Tx, msg: ValidInboundMessage, followUps: string[]): Promise<ReceiveResult> {
+export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<ReceiveResult> {
   const { trx, now } = tx;
   const existing = await Message.query(trx).findOne({ channel: msg.channel, externalId: msg.externalId });
   if (existing) {
@@ -62,20 +62,8 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage, followUps
   if (!created) await reviveTicket(tx, ticket, customer.id, msg);
   else if (!msg.noReply) await Ticket.query(trx).patch({ lastCustomerMessageAt: now }).where({ id: ticket.id });
 
-  if (!msg.noReply && followUps.length) {
-    await trx('jobs').insert(
-      followUps.map((type) => ({
-        type,
-        payload: JSON.stringify({ messageId: message.id, ticketId: ticket.id }),
-        status: 'pending',
-        attempts: 0,
-        nextAttemptAt: now,
-        createdAt: now,
-        updatedAt: now,
-      })),
-    );
-    tx.events.push({ type: 'job.created', ticketId: ticket.id });
-  }
+  // Auto-replies and bounces are on record but never answered or acknowledged.
+  if (!msg.noReply) await tx.enqueue('message.received', { messageId: message.id, ticketId: ticket.id, created });
 
   tx.events.push({ type: 'message.created', ticketId: ticket.id, messageId: message.id, customerId: ticket.customerId, authorType: 'customer' });
   return { ticket, message, duplicate: false, created };

@@ -11,12 +11,20 @@ export interface Tx {
   now: number;
   /** Events to publish once the transaction has committed. */
   events: BusEvent[];
+  /**
+   * Enqueues, in this transaction, one job for every follow-up subscribed to
+   * `trigger` ('message.received' or a ticket event type such as
+   * 'status_changed'), so the work is durable exactly when the change is.
+   */
+  enqueue(trigger: string, payload: Record<string, unknown>): Promise<void>;
 }
 
 export interface TxDeps {
   knex: Knex;
   clock: Clock;
   bus: EventBus;
+  /** trigger -> job types to enqueue when it happens */
+  followUps?: ReadonlyMap<string, readonly string[]>;
 }
 
 const MAX_ATTEMPTS = 6;
@@ -40,7 +48,19 @@ export async function inTransaction<T>(deps: TxDeps, work: (tx: Tx) => Promise<T
   for (let attempt = 1; ; attempt++) {
     const events: BusEvent[] = [];
     try {
-      const result = await deps.knex.transaction((trx) => work({ trx, now: deps.clock.now(), events }));
+      const result = await deps.knex.transaction((trx) => {
+        const now = deps.clock.now();
+        const enqueue = async (trigger: string, payload: Record<string, unknown>) => {
+          const types = deps.followUps?.get(trigger) ?? [];
+          if (types.length === 0) return;
+          const body = JSON.stringify({ ...payload, trigger });
+          await trx('jobs').insert(
+            types.map((type) => ({ type, payload: body, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })),
+          );
+          events.push({ type: 'job.created', ticketId: payload.ticketId as number | undefined });
+        };
+        return work({ trx, now, events, enqueue });
+      });
       await deps.bus.publish(events);
       return result;
     } catch (error) {

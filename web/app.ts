@@ -18,6 +18,11 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: true });
   app.silent = true; // errors are logged by errorHandler
+  app.use(async function closeWhenStopping(ctx, next) {
+    await next();
+    // During shutdown, answer what is in flight and let keep-alive sockets go.
+    if (!deps.isReady()) ctx.set('Connection', 'close');
+  });
   app.use(errorHandler(deps.logger));
   app.use(async function accessLog(ctx, next) {
     const started = process.hrtime.bigint();

@@ -34,6 +34,7 @@ export const configSchema = z.object({
   OUTBOX_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   WORKER_POLL_MS: int(10, 60_000).default(1_000),
   SHUTDOWN_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  SECRET_KEY: z.string().min(32, 'expected at least 32 characters of random text').optional(),
 });
 
 export type Env = z.infer<typeof configSchema>;
@@ -58,6 +59,8 @@ export interface Config {
     retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
   };
   shutdownTimeoutMs: number;
+  /** Signs tokens and links; from SECRET_KEY, else generated once into DATA_DIR. */
+  secretKey?: string;
 }
 
 export class ConfigError extends Error {
@@ -70,18 +73,30 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses the environment; throws ConfigError naming the first bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * Parses one group of environment variables with a zod object schema; throws
+ * ConfigError naming the first bad variable. Features parse their own groups
+ * with this (see web/features/), so each keeps its settings next to its wiring.
+ */
+export function parseEnvGroup<S extends z.ZodObject<any>>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   // Empty strings count as unset, as they do in most .env tooling.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = configSchema.safeParse(present);
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? 'environment');
     const got = present[variable];
-    throw new ConfigError(variable, `${issue.message}${got !== undefined ? ` (got ${JSON.stringify(got)})` : ''}`);
+    const shown = got === undefined ? '' : /SECRET|KEY|TOKEN|PASSWORD/.test(variable) ? ' (value hidden)' : ` (got ${JSON.stringify(got)})`;
+    throw new ConfigError(variable, `${issue.message}${shown}`);
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+export { int as intSetting, url as urlSetting };
+
+/** Parses the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const e = parseEnvGroup(configSchema, env);
   if (e.OUTBOX_MAX_DELAY_MS < e.OUTBOX_BASE_DELAY_MS) {
     throw new ConfigError('OUTBOX_MAX_DELAY_MS', 'must not be smaller than OUTBOX_BASE_DELAY_MS');
   }
@@ -106,5 +121,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       retry: { maxAttempts: 5, baseDelayMs: e.OUTBOX_BASE_DELAY_MS, maxDelayMs: e.OUTBOX_MAX_DELAY_MS },
     },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    secretKey: e.SECRET_KEY,
   };
 }

@@ -1,6 +1,12 @@
 // The composition root: builds database, event bus, core, workers, channels
 // and HTTP from one Config, and takes them down again in order. The CLI and
 // the tests build the service through here, so they run what production runs.
+//
+// Features (knowledge/bot, channels, portal...) plug in through `features`
+// below: each is a function that receives the shared parts and registers its
+// routes, channel adapter, follow-up jobs and shutdown hooks.
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -28,31 +34,52 @@ import type { Config } from './config.ts';
 export interface ParleyDeps {
   config: Config;
   logger: Logger;
+  /** The environment features parse their own settings from (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
   clock?: Clock;
   /** An already-open database (tests pass a fresh migrated one). */
   db?: Database;
   random?: () => number;
 }
 
-export interface Parley {
+/** What every feature receives to plug itself in. */
+export interface ParleyParts {
   config: Config;
+  /** For features to parse their own settings with parseEnvGroup. */
+  env: NodeJS.ProcessEnv;
+  /** Key for signing tokens and links (SECRET_KEY, or generated once under DATA_DIR). */
+  secret: string;
   logger: Logger;
+  clock: Clock;
   db: Database;
   bus: EventBus;
   core: ConversationCore;
   attachments: AttachmentStore;
+  /** Registered channel adapters; the outbox delivers through these. */
   adapters: Map<ChannelKind, ChannelAdapter>;
+  /** Runs job `type` with `handler` whenever `trigger` happens (see ConversationCore.addFollowUp). */
+  addFollowUp(trigger: string, type: string, handler: JobHandler): void;
+  /** Adds Koa middleware (usually `router.routes()`), mounted in registration order. */
+  mount(middleware: Koa.Middleware): void;
+  /** Runs at shutdown, after HTTP has stopped and before the database closes (reverse order). */
+  onStop(hook: () => Promise<void>): void;
+}
+
+export type Feature = (parts: ParleyParts) => Promise<void> | void;
+
+/** Every feature of the service, in wiring order. Add new ones here. */
+export const features: Feature[] = [];
+
+export interface Parley extends ParleyParts {
   app: Koa;
   outbox: QueueWorker<any>;
   jobs: QueueWorker<any>;
-  /** Runs `handler` as a job after every answerable inbound message. */
-  addFollowUp(type: string, handler: JobHandler): void;
-  /** Starts HTTP, channels and workers; resolves with the bound URL. */
+  /** Starts channels, HTTP and workers; resolves with the bound URL. */
   start(): Promise<{ url: string; port: number }>;
   stop(): Promise<void>;
 }
 
-export async function createParley(deps: ParleyDeps): Promise<Parley> {
+export async function createParley(deps: ParleyDeps, extraFeatures: Feature[] = []): Promise<Parley> {
   const { config, logger } = deps;
   const clock = deps.clock ?? systemClock;
   const db = deps.db ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
@@ -64,6 +91,28 @@ export async function createParley(deps: ParleyDeps): Promise<Parley> {
   const attachments = new AttachmentStore(path.join(config.dataDir, 'attachments'));
   const adapters = new Map<ChannelKind, ChannelAdapter>();
   const jobHandlers = new Map<string, JobHandler>();
+  const mounts: Koa.Middleware[] = [];
+  const stopHooks: (() => Promise<void>)[] = [];
+
+  const parts: ParleyParts = {
+    config,
+    env: deps.env ?? process.env,
+    secret: config.secretKey ?? loadOrCreateSecret(config.dataDir),
+    logger,
+    clock,
+    db,
+    bus,
+    core,
+    attachments,
+    adapters,
+    addFollowUp(trigger, type, handler) {
+      jobHandlers.set(type, handler);
+      core.addFollowUp(trigger, type);
+    },
+    mount: (middleware) => void mounts.push(middleware),
+    onStop: (hook) => void stopHooks.push(hook),
+  };
+  for (const feature of [...features, ...extraFeatures]) await feature(parts);
 
   const outbox = createDeliveryWorker({ db, clock, bus, logger, adapters: () => adapters, options: config.outbox, random: deps.random });
   const jobs = createJobRunner({ db, clock, logger, handlers: jobHandlers, options: config.jobs });
@@ -73,26 +122,15 @@ export async function createParley(deps: ParleyDeps): Promise<Parley> {
   });
 
   let ready = false;
-  const mounts: Koa.Middleware[] = [];
   const app = createApp({ db, logger, isReady: () => ready, mounts });
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
 
-  const parley: Parley = {
-    config,
-    logger,
-    db,
-    bus,
-    core,
-    attachments,
-    adapters,
+  return {
+    ...parts,
     app,
     outbox,
     jobs,
-    addFollowUp(type, handler) {
-      jobHandlers.set(type, handler);
-      core.addFollowUp(type);
-    },
     async start() {
       for (const adapter of adapters.values()) await adapter.start(core);
       await new Promise<void>((resolve, reject) => {
@@ -108,20 +146,40 @@ export async function createParley(deps: ParleyDeps): Promise<Parley> {
     },
     async stop() {
       ready = false;
-      // Stop taking requests, let in-flight ones finish, then the workers
-      // finish the row in hand, then channels, the bus and the database close.
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
-      if (server.listening) await closed;
-      clearTimeout(timer);
+      // Stop taking requests and let in-flight ones finish (long-lived streams
+      // are cut after the shutdown timeout); then the workers finish the row
+      // in hand; then channels, feature hooks, the bus and the database close.
+      if (server.listening) {
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
+        await closed;
+        clearTimeout(timer);
+      }
       await Promise.all([outbox.stop(), jobs.stop()]);
       for (const adapter of adapters.values()) await adapter.stop().catch((err) => logger.warn({ err }, 'channel stop failed'));
+      for (const hook of stopHooks.reverse()) await hook().catch((err) => logger.warn({ err }, 'shutdown hook failed'));
       await bus.close();
       await db.close();
     },
   };
-  return parley;
+}
+
+/** The embedded default needs no setup: a random key, created once, kept private. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret.key');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const key = randomBytes(32).toString('base64url');
+    try {
+      fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+      return key;
+    } catch {
+      return fs.readFileSync(file, 'utf8').trim(); // another process won the race
+    }
+  }
 }
 
 async function createBus(db: Database, logger: Logger): Promise<EventBus> {

@@ -9,7 +9,9 @@ export interface BusEvent {
     | 'delivery.created'
     | 'delivery.updated'
     | 'rating.created'
-    | 'job.created';
+    | 'job.created'
+    /** Someone (the bot, an agent) is writing on ticketId: `active` true/false. */
+    | 'ticket.typing';
   ticketId?: number;
   messageId?: number;
   customerId?: number;

@@ -12,9 +12,19 @@ export interface JobRow extends QueueRow {
   payload: unknown;
 }
 
+/**
+ * What a follow-up job receives. For 'message.received': messageId and
+ * created (the message opened the ticket). For a ticket event: event, actor
+ * and data (status_changed carries { from, to }).
+ */
 export interface FollowUpPayload {
-  messageId: number;
+  trigger: string;
   ticketId: number;
+  messageId?: number;
+  created?: boolean;
+  event?: string;
+  actor?: { type: string; id?: number | null };
+  data?: Record<string, unknown>;
 }
 
 export type JobHandler = (payload: FollowUpPayload, job: { id: number; attempts: number }) => Promise<void>;

@@ -32,7 +32,7 @@ export async function busFor(db: Database, logger: Logger): Promise<EventBus> {
   return new InProcessBus(logger);
 }
 
-export async function buildWorld(options: { db?: Database; followUps?: string[] } = {}): Promise<World> {
+export async function buildWorld(options: { db?: Database; followUps?: Record<string, string[]> } = {}): Promise<World> {
   const db = options.db ?? (await openTestDatabase());
   const clock = new FakeClock();
   const logger = testLogger();

@@ -25,4 +25,5 @@ export async function recordEvent(
     data,
     createdAt: tx.now,
   });
+  await tx.enqueue(type, { ticketId, event: type, actor, data });
 }

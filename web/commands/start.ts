@@ -11,7 +11,7 @@ export const start: Command = {
   async run(_args, io) {
     const config = loadConfig(io.env);
     const logger = createLogger(config.log);
-    const parley = await createParley({ config, logger });
+    const parley = await createParley({ config, logger, env: io.env });
     const { url } = await parley.start();
     logger.info({ url, publicUrl: config.publicUrl, database: parley.db.dialect, dataDir: config.dataDir }, 'Parley is running');
     io.stderr.write(`\n  Parley is running: open ${config.publicUrl}/ (listening on ${url})\n\n`);
