@@ -77,10 +77,32 @@ export function knexConfig(options: DatabaseOptions): Knex.Config {
         conn.pragma('synchronous = NORMAL');
         conn.pragma('foreign_keys = ON');
         conn.pragma('busy_timeout = 5000');
+        cachePreparedStatements(conn);
         done(null, conn);
       },
     },
     migrations: { migrationSource: new MigrationSource() },
+  };
+}
+
+/**
+ * knex prepares every query afresh; preparing is a large share of a small
+ * query's cost on SQLite. Statements are reusable, so keep the most recent
+ * ones per connection (bounded, as queries with IN lists vary in shape).
+ */
+function cachePreparedStatements(conn: { prepare(sql: string): unknown }, max = 500): void {
+  const prepare = conn.prepare.bind(conn);
+  const cache = new Map<string, unknown>();
+  conn.prepare = (sql: string) => {
+    let statement = cache.get(sql);
+    if (statement) {
+      cache.delete(sql); // re-insert: most recently used last
+    } else {
+      statement = prepare(sql);
+      if (cache.size >= max) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(sql, statement);
+    return statement;
   };
 }
 

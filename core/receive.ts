@@ -3,7 +3,7 @@
 // caller's transaction. The channel acknowledges the platform only after the
 // transaction has committed.
 import { resolveCustomer } from './customers/resolve.ts';
-import { Attachment, Message } from './messages/models.ts';
+import { Message } from './messages/models.ts';
 import { sanitizeMessageHtml } from './messages/sanitize.ts';
 import { recordEvent } from './tickets/history.ts';
 import { Ticket } from './tickets/models.ts';
@@ -22,8 +22,9 @@ export interface ReceiveResult {
 
 export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<ReceiveResult> {
   const { trx, now } = tx;
-  const existing = await Message.query(trx).findOne({ channel: msg.channel, externalId: msg.externalId });
-  if (existing) {
+  const seen = await trx('messages').where({ channel: msg.channel, externalId: msg.externalId }).first('id');
+  if (seen) {
+    const existing = await Message.query(trx).findById(seen.id).throwIfNotFound();
     const ticket = await Ticket.query(trx).findById(existing.ticketId).throwIfNotFound();
     return { ticket, message: existing, duplicate: true, created: false };
   }
@@ -32,9 +33,9 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<
   const { ticket, created } = await resolveTicket(tx, msg, customer);
 
   const meta = { ...(msg.meta ?? {}), ...(msg.noReply ? { noReply: true } : {}) };
-  const message = await Message.query(trx).insertAndFetch({
+  const row = {
     ticketId: ticket.id,
-    authorType: 'customer',
+    authorType: 'customer' as const,
     authorId: customer.id,
     bodyText: msg.text,
     bodyHtml: msg.html ? sanitizeMessageHtml(msg.html) : null,
@@ -43,9 +44,11 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<
     externalId: msg.externalId,
     meta: Object.keys(meta).length ? meta : null,
     createdAt: now,
-  });
+  };
+  const [inserted] = await trx('messages').insert({ ...row, meta: row.meta && JSON.stringify(row.meta) }).returning('id');
+  const message = Message.fromJson({ ...row, id: inserted.id }, { skipValidation: true });
   if (msg.attachments.length) {
-    await Attachment.query(trx).insert(
+    await trx('attachments').insert(
       msg.attachments.map((a) => ({
         messageId: message.id,
         sha256: a.sha256,
@@ -60,7 +63,10 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<
   }
 
   if (!created) await reviveTicket(tx, ticket, customer.id, msg);
-  else if (!msg.noReply) await Ticket.query(trx).patch({ lastCustomerMessageAt: now }).where({ id: ticket.id });
+  else if (!msg.noReply) {
+    await trx('tickets').where({ id: ticket.id }).update({ lastCustomerMessageAt: now });
+    ticket.lastCustomerMessageAt = now;
+  }
 
   // Auto-replies and bounces are on record but never answered or acknowledged.
   if (!msg.noReply) await tx.enqueue('message.received', { messageId: message.id, ticketId: ticket.id, created });
@@ -89,7 +95,10 @@ async function reviveTicket(tx: Tx, ticket: Ticket, customerId: number, msg: Val
       await recordEvent(tx, ticket.id, 'status_changed', { type: 'customer', id: customerId }, { from: 'pending', to: 'open' });
     }
   }
-  await Ticket.query(trx).patch(patch).where({ id: ticket.id });
+  const { replyRef, ...columns } = patch;
+  await trx('tickets')
+    .where({ id: ticket.id })
+    .update(replyRef === undefined ? columns : { ...columns, replyRef: JSON.stringify(replyRef) });
   Object.assign(ticket, patch);
   tx.events.push({ type: 'ticket.updated', ticketId: ticket.id, customerId: ticket.customerId });
 }

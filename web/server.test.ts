@@ -18,7 +18,7 @@ test('the service boots, answers /healthz and /readyz, and stops gracefully', as
   t.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
   const ready = await fetch(`${url}/readyz`);
   t.is(ready.status, 200);
-  t.is((await ready.json()).status, 'ready');
+  t.is(((await ready.json()) as { status: string }).status, 'ready');
 
   // A request in flight when shutdown begins still completes.
   const slow = fetch(`${url}/slow`).then((r) => r.text());

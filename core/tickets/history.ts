@@ -1,7 +1,7 @@
 // Appending to a ticket's history and announcing the change after commit.
 import type { Tx } from '../transaction.ts';
 import type { AuthorType } from '../types.ts';
-import { TicketEvent, type TicketEventType } from './models.ts';
+import type { TicketEventType } from './models.ts';
 
 export interface Actor {
   type: AuthorType;
@@ -17,12 +17,12 @@ export async function recordEvent(
   actor: Actor,
   data: Record<string, unknown> = {},
 ): Promise<void> {
-  await TicketEvent.query(tx.trx).insert({
+  await tx.trx('ticketEvents').insert({
     ticketId,
     type,
     actorType: actor.type,
     actorId: actor.id ?? null,
-    data,
+    data: JSON.stringify(data),
     createdAt: tx.now,
   });
   await tx.enqueue(type, { ticketId, event: type, actor, data });

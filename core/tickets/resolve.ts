@@ -7,6 +7,10 @@ import type { ValidInboundMessage } from '../types.ts';
 import { recordEvent } from './history.ts';
 import { Ticket } from './models.ts';
 
+// A literal, not a bound parameter: SQLite uses the partial index
+// tickets_live_thread only when the query's condition matches its own.
+const LIVE = "status <> 'closed'";
+
 export async function resolveTicket(
   tx: Tx,
   msg: ValidInboundMessage,
@@ -17,22 +21,26 @@ export async function resolveTicket(
   if (found) return { ticket: found, created: false };
 
   const { trx, now } = tx;
-  const ticket = await Ticket.query(trx).insertAndFetch({
+  const row = {
     customerId: customer.id,
     subject: subjectFor(msg),
-    status: 'open',
-    priority: 'normal',
+    status: 'open' as const,
+    priority: 'normal' as const,
     channel: msg.channel,
     threadKey: msg.threadKey,
-    replyRef: (msg.replyRef ?? null) as any,
-    handler: 'bot',
+    replyRef: JSON.stringify(msg.replyRef ?? null),
+    handler: 'bot' as const,
     createdAt: now,
     updatedAt: now,
-  });
+  };
+  const [inserted] = await trx('tickets').insert(row).returning('id');
   // The customer-visible number follows the id; kept as its own column so the
   // numbering can change without touching references.
-  await Ticket.query(trx).patch({ number: ticket.id }).where({ id: ticket.id });
-  ticket.number = ticket.id;
+  await trx('tickets').where({ id: inserted.id }).update({ number: inserted.id });
+  const ticket = Ticket.fromJson(
+    { ...row, replyRef: msg.replyRef ?? null, id: inserted.id, number: inserted.id, assigneeId: null, handoffReason: null, firstResponseAt: null, resolvedAt: null, lastCustomerMessageAt: null },
+    { skipValidation: true },
+  );
   await recordEvent(tx, ticket.id, 'created', { type: 'customer', id: customer.id }, { channel: msg.channel });
   tx.events.push({ type: 'ticket.created', ticketId: ticket.id, customerId: customer.id });
   return { ticket, created: true };
@@ -46,7 +54,7 @@ async function byReply(tx: Tx, msg: ValidInboundMessage): Promise<Ticket | undef
   const fromDeliveries = trx('deliveries').select('ticketId').where('channel', msg.channel).whereIn('externalId', refs);
   return Ticket.query(trx)
     .where((q) => q.whereIn('id', fromMessages).orWhereIn('id', fromDeliveries))
-    .whereNot('status', 'closed')
+    .whereRaw(LIVE)
     .orderBy('id', 'desc')
     .first();
 }
@@ -55,13 +63,12 @@ async function byNumber(tx: Tx, msg: ValidInboundMessage, customer: Customer): P
   if (!msg.ticketNumber) return undefined;
   return Ticket.query(tx.trx)
     .findOne({ number: msg.ticketNumber, customerId: customer.id })
-    .whereNot('status', 'closed');
+    .whereRaw(LIVE);
 }
 
 async function byThread(tx: Tx, msg: ValidInboundMessage): Promise<Ticket | undefined> {
-  return Ticket.query(tx.trx)
-    .findOne({ channel: msg.channel, threadKey: msg.threadKey })
-    .whereNot('status', 'closed');
+  const row = await tx.trx('tickets').where({ channel: msg.channel, threadKey: msg.threadKey }).whereRaw(LIVE).first();
+  return row ? Ticket.fromDatabaseJson(row) : undefined;
 }
 
 function subjectFor(msg: ValidInboundMessage): string {

@@ -22,7 +22,7 @@ export interface BenchModule {
   run(report: (figure: BenchFigure) => void, options: { env: NodeJS.ProcessEnv; quick: boolean }): Promise<void>;
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const layers = ['core', 'knowledge', 'channels', 'web'];
 
 export function findBenchFiles(): string[] {
