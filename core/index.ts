@@ -18,3 +18,6 @@ export { Ticket, TicketEvent } from './tickets/models.ts';
 export { Message, Attachment } from './messages/models.ts';
 export { Rating } from './ratings/models.ts';
 export * as tickets from './tickets/queries.ts';
+export { Survey } from './surveys/models.ts';
+export { createSurveyHandler, SURVEY_JOB, surveyText } from './surveys/send-survey.ts';
+export { fromJsonColumn } from './json.ts';

@@ -29,6 +29,7 @@ import {
   type QueueWorker,
 } from '../core/index.ts';
 import { createApp } from './app.ts';
+import { surveys } from './features/surveys.ts';
 import type { Config } from './config.ts';
 
 export interface ParleyDeps {
@@ -68,7 +69,7 @@ export interface ParleyParts {
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [];
+export const features: Feature[] = [surveys];
 
 export interface Parley extends ParleyParts {
   app: Koa;

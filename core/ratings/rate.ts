@@ -79,6 +79,9 @@ export async function rate(tx: Tx, input: z.output<typeof rateSchema>): Promise<
     ? await Rating.query(trx).patchAndFetchById(existing.id, { score: row.score, comment: row.comment ?? existing.comment, channel: row.channel ?? existing.channel, updatedAt: now })
     : await Rating.query(trx).insertAndFetch({ ...row, createdAt: now, updatedAt: now });
 
+  if (rating.kind === 'csat') {
+    await trx('surveys').where({ ticketId: rating.ticketId }).whereNull('answeredAt').update({ answeredAt: now, ratingId: rating.id });
+  }
   if (rating.ticketId) {
     await recordEvent(tx, rating.ticketId, 'rated', { type: 'customer', id: rating.customerId }, {
       kind: rating.kind,
