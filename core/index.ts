@@ -21,3 +21,5 @@ export * as tickets from './tickets/queries.ts';
 export { Survey } from './surveys/models.ts';
 export { createSurveyHandler, SURVEY_JOB, surveyText } from './surveys/send-survey.ts';
 export { fromJsonColumn } from './json.ts';
+export { recordAnalytics, ANALYTICS_TYPES, type AnalyticsEvent, type AnalyticsType } from './analytics/record.ts';
+export { computeStats, type Stats, type Period } from './analytics/stats.ts';

@@ -2,6 +2,7 @@
 // message on the right ticket, with follow-up work enqueued, all in the
 // caller's transaction. The channel acknowledges the platform only after the
 // transaction has committed.
+import { recordAnalytics } from './analytics/record.ts';
 import { resolveCustomer } from './customers/resolve.ts';
 import { Message } from './messages/models.ts';
 import { sanitizeMessageHtml } from './messages/sanitize.ts';
@@ -71,6 +72,17 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<
   // Auto-replies and bounces are on record but never answered or acknowledged.
   if (!msg.noReply) await tx.enqueue('message.received', { messageId: message.id, ticketId: ticket.id, created });
 
+  if (created) {
+    await recordAnalytics(trx, {
+      type: 'ticket_created',
+      at: now,
+      channel: msg.channel,
+      ticketId: ticket.id,
+      customerId: customer.id,
+      label: typeof msg.meta?.source === 'string' ? msg.meta.source : null,
+      data: msg.noReply ? { noReply: true } : null,
+    });
+  }
   tx.events.push({ type: 'message.created', ticketId: ticket.id, messageId: message.id, customerId: ticket.customerId, authorType: 'customer' });
   return { ticket, message, duplicate: false, created };
 }

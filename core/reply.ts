@@ -1,6 +1,7 @@
 // Bot, agent and system messages: stored first, then one delivery per target
 // channel for the outbox worker. Internal notes are stored and never delivered.
 import { z } from 'zod';
+import { recordAnalytics, type AnalyticsEvent } from './analytics/record.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
 import { Attachment, Message } from './messages/models.ts';
 import { sanitizeMessageHtml } from './messages/sanitize.ts';
@@ -86,8 +87,19 @@ export async function storeReply(tx: Tx, input: z.output<typeof replySchema>): P
   }
 
   const patch: Partial<Ticket> = { updatedAt: now };
-  const answersCustomer = !input.internal && (input.authorType === 'agent' || input.authorType === 'bot');
-  if (answersCustomer && !ticket.firstResponseAt && input.purpose !== 'acknowledgement') patch.firstResponseAt = now;
+  const answersCustomer =
+    !input.internal && (input.authorType === 'agent' || input.authorType === 'bot') && input.purpose !== 'acknowledgement';
+  const facts: AnalyticsEvent[] = [];
+  const base = { at: now, channel: ticket.channel, ticketId: ticket.id, customerId: ticket.customerId };
+  const actor = input.authorType === 'agent' ? ('human' as const) : ('bot' as const);
+  if (answersCustomer && !ticket.firstResponseAt) {
+    patch.firstResponseAt = now;
+    facts.push({ ...base, type: 'first_response', actor, value: now - ticket.createdAt });
+  }
+  if (input.authorType === 'bot' && input.purpose === 'answer' && !input.meta?.handoff) {
+    facts.push({ ...base, type: 'bot_answered', actor: 'bot', value: typeof input.meta?.confidence === 'number' ? input.meta.confidence : null });
+  }
+  await recordAnalytics(trx, ...facts);
   if (input.status && input.status !== ticket.status) {
     patch.status = input.status;
     if (input.status === 'resolved') patch.resolvedAt = now;

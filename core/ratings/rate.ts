@@ -1,7 +1,9 @@
 // Ratings from any channel land here. Rating the same thing again (a second
 // click, a changed mind) updates the first rating instead of adding one.
 import { z } from 'zod';
+import { recordAnalytics } from '../analytics/record.ts';
 import { InvalidInputError, NotFoundError } from '../errors.ts';
+import { humanAnswered } from '../tickets/commands.ts';
 import { Message } from '../messages/models.ts';
 import { recordEvent } from '../tickets/history.ts';
 import { Ticket } from '../tickets/models.ts';
@@ -79,8 +81,18 @@ export async function rate(tx: Tx, input: z.output<typeof rateSchema>): Promise<
     ? await Rating.query(trx).patchAndFetchById(existing.id, { score: row.score, comment: row.comment ?? existing.comment, channel: row.channel ?? existing.channel, updatedAt: now })
     : await Rating.query(trx).insertAndFetch({ ...row, createdAt: now, updatedAt: now });
 
+  const base = { at: now, channel: rating.channel, ticketId: rating.ticketId, customerId: rating.customerId, value: rating.score };
   if (rating.kind === 'csat') {
-    await trx('surveys').where({ ticketId: rating.ticketId }).whereNull('answeredAt').update({ answeredAt: now, ratingId: rating.id });
+    const answered = await trx('surveys').where({ ticketId: rating.ticketId }).whereNull('answeredAt').update({ answeredAt: now, ratingId: rating.id });
+    const actor = (await humanAnswered(tx, rating.ticketId!)) ? 'human' : 'bot';
+    // A changed mind replaces the score; it is not a second response.
+    if (!existing) await recordAnalytics(trx, { ...base, type: 'rating', label: 'csat', actor });
+    else await trx('analyticsEvents').where({ type: 'rating', label: 'csat', ticketId: rating.ticketId }).update({ value: rating.score });
+    if (answered) await recordAnalytics(trx, { ...base, type: 'survey_answered', actor });
+  } else if (rating.kind === 'answer') {
+    if (!existing) await recordAnalytics(trx, { ...base, type: 'rating', label: 'answer', actor: 'bot' });
+  } else {
+    await recordAnalytics(trx, { ...base, type: 'article_rated', articleId: rating.articleId, label: input.comment?.slice(0, 200) ?? null });
   }
   if (rating.ticketId) {
     await recordEvent(tx, rating.ticketId, 'rated', { type: 'customer', id: rating.customerId }, {

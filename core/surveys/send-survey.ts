@@ -3,6 +3,7 @@
 // (buttons in chat, one-click links with a confirm step in email). Rules:
 // once per ticket; only if a person or the bot actually answered; never for
 // tickets that hold nothing but auto-replies or bounces.
+import { recordAnalytics } from '../analytics/record.ts';
 import type { ConversationCore } from '../conversation-core.ts';
 import type { FollowUpPayload } from '../jobs/job-runner.ts';
 import { parseReply, storeReply } from '../reply.ts';
@@ -40,6 +41,7 @@ export async function sendSurveyIfDue(tx: Tx, ticketId: number): Promise<number 
     parseReply({ ticketId, authorType: 'system', purpose: 'survey', text: surveyText(ticket.number), meta: { surveyId } }),
   );
   await trx('surveys').where({ id: surveyId }).update({ messageId: message.id });
+  await recordAnalytics(trx, { type: 'survey_sent', at: now, channel: ticket.channel, ticketId, customerId: ticket.customerId });
   return surveyId;
 }
 

@@ -1,5 +1,6 @@
 // Ticket state changes. Each writes the change and its history event in the
 // caller's transaction and announces ticket.updated after commit.
+import { recordAnalytics } from '../analytics/record.ts';
 import { ConflictError, NotFoundError } from '../errors.ts';
 import { Agent } from '../customers/models.ts';
 import type { Tx } from '../transaction.ts';
@@ -28,6 +29,17 @@ export async function changeStatus(tx: Tx, ticketId: number, status: TicketStatu
   const patch: Partial<Ticket> = { status };
   if (status === 'resolved' || status === 'closed') patch.resolvedAt = ticket.resolvedAt ?? tx.now;
   else patch.resolvedAt = null;
+  if (status === 'resolved') {
+    await recordAnalytics(tx.trx, {
+      type: 'resolved',
+      at: tx.now,
+      channel: ticket.channel,
+      ticketId: ticket.id,
+      customerId: ticket.customerId,
+      actor: (await humanAnswered(tx, ticket.id)) ? 'human' : 'bot',
+      value: tx.now - ticket.createdAt,
+    });
+  }
   await recordEvent(tx, ticket.id, 'status_changed', actor, { from: ticket.status, to: status });
   return save(tx, ticket, patch);
 }
@@ -52,6 +64,7 @@ export async function handOff(tx: Tx, ticketId: number, reason: string, actor: A
   const ticket = await load(tx, ticketId);
   if (ticket.handler === 'human') return ticket;
   await recordEvent(tx, ticket.id, 'handed_off', actor, { reason });
+  await recordAnalytics(tx.trx, { type: 'handoff', at: tx.now, channel: ticket.channel, ticketId: ticket.id, customerId: ticket.customerId, label: reason });
   const patch: Partial<Ticket> = { handler: 'human', handoffReason: reason };
   if (ticket.status !== 'open') patch.status = 'open';
   return save(tx, ticket, patch);
@@ -62,4 +75,9 @@ export async function handBack(tx: Tx, ticketId: number, actor: Actor): Promise<
   if (ticket.handler === 'bot') return ticket;
   await recordEvent(tx, ticket.id, 'handed_back', actor, {});
   return save(tx, ticket, { handler: 'bot', handoffReason: null });
+}
+
+/** Did a person (not only the bot) answer the customer on this ticket? */
+export async function humanAnswered(tx: Tx, ticketId: number): Promise<boolean> {
+  return Boolean(await tx.trx('messages').where({ ticketId, authorType: 'agent', internal: false }).first('id'));
 }
