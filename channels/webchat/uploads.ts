@@ -72,12 +72,16 @@ export class Uploads {
           reject(new WebchatError(`files of type ${contentType} are not accepted`, 415, 'unsupported_type'));
           return;
         }
+        // The check may fail before the store starts reading: keep its error.
+        let refused: unknown;
+        const checked = file.pipe(magicCheck(contentType)).on('error', (error) => (refused ??= error));
         this.deps.store
-          .put(file.pipe(magicCheck(contentType)), maxBytes)
+          .put(checked, maxBytes)
           .then((result) => resolve({ ...result, filename, contentType }))
           .catch((error) => {
             file.resume();
-            reject(error instanceof TooLargeError ? tooLarge(`files may be at most ${maxBytes} bytes`) : error);
+            const cause = refused ?? error;
+            reject(cause instanceof TooLargeError ? tooLarge(`files may be at most ${maxBytes} bytes`) : cause);
           });
       });
       parser.on('error', () => reject(new WebchatError('unreadable multipart upload', 400, 'bad_upload')));
@@ -91,7 +95,6 @@ export class Uploads {
       await drain(ctx.req, maxBytes * 2);
       throw error;
     });
-    if (stored.size === 0) throw new WebchatError('the file is empty', 422, 'empty_file');
     const exp = this.deps.clock.now() + RECEIPT_TTL_MS;
     const body = Buffer.from(
       JSON.stringify({ v: visitorId, h: stored.sha256, s: stored.size, f: stored.filename, t: stored.contentType, exp }),
@@ -130,10 +133,14 @@ const MAGIC: Partial<Record<string, (head: Buffer) => boolean>> = {
   'application/pdf': (h) => h.subarray(0, 5).toString('latin1') === '%PDF-',
 };
 
-/** Passes the bytes through, failing when a known type's signature does not match. */
+/**
+ * Passes the bytes through, failing on an empty file or when a known type's
+ * signature does not match, so neither is ever written to the store.
+ */
 function magicCheck(contentType: string): Transform {
   const check = MAGIC[contentType];
   let head: Buffer | null = check ? Buffer.alloc(0) : null;
+  let seen = 0;
   const verify = (stream: Transform): boolean => {
     if (!head || !check) return true;
     const ok = check(head);
@@ -143,6 +150,7 @@ function magicCheck(contentType: string): Transform {
   };
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
+      seen += chunk.length;
       if (!head) return done(null, chunk);
       head = Buffer.concat([head, chunk]);
       if (head.length < 12) return done();
@@ -150,6 +158,7 @@ function magicCheck(contentType: string): Transform {
       done();
     },
     flush(done) {
+      if (seen === 0) return done(new WebchatError('the file is empty', 422, 'empty_file'));
       if (head && head.length > 0 && !verify(this)) return done(new WebchatError(`the file is not a valid ${contentType}`, 415, 'type_mismatch'));
       done();
     },

@@ -60,7 +60,8 @@ export function webchat(parts: ParleyParts): void {
     secret: parts.secret,
     attachments: parts.attachments,
     adapters: parts.adapters,
-    emailFollowUp: { replyRef: (email) => ({ to: [email] }) },
+    // The email channel's reply address shape (channels/email/reply-ref.ts).
+    emailFollowUp: { replyRef: (email) => ({ to: email, references: [] }) },
     options,
   });
   parts.adapters.set('webchat', channel.adapter);
