@@ -2,6 +2,7 @@
 // it is parsed, and what became of it. Kept behind these few functions.
 import type { Knex } from 'knex';
 import { fromJsonColumn, type Clock } from '../../core/index.ts';
+import { storable, storableText } from './storable.ts';
 
 export const SETTLED_STATUSES = ['created', 'appended', 'duplicate', 'ignored', 'quarantined'] as const;
 export type SettledStatus = (typeof SETTLED_STATUSES)[number];
@@ -52,7 +53,7 @@ export class InboundLog {
         rawSha256: input.rawSha256,
         rawSize: input.rawSize,
         source: input.envelope.source,
-        envelope: JSON.stringify(input.envelope),
+        envelope: JSON.stringify(storable(input.envelope)),
         status: 'received',
         attempts: 0,
         createdAt: now,
@@ -79,8 +80,8 @@ export class InboundLog {
       .where({ id })
       .update({
         status: outcome.status,
-        reason: outcome.reason ? outcome.reason.slice(0, 4000) : null,
-        headerMessageId: outcome.headerMessageId ?? null,
+        reason: outcome.reason ? storableText(outcome.reason).slice(0, 4000) : null,
+        headerMessageId: outcome.headerMessageId ? storableText(outcome.headerMessageId) : null,
         ticketId: outcome.ticketId ?? null,
         messageId: outcome.messageId ?? null,
         updatedAt: this.clock.now(),

@@ -23,6 +23,7 @@ import { drainSafe } from './drain-safe.ts';
 import { InboundLog, type Envelope, type InboundRow, type SettledStatus } from './inbound-log.ts';
 import { boundedId, rawHashId } from './message-ids.ts';
 import { parseEmail, type Mailbox, type ParsedEmail } from './parse.ts';
+import { storable } from './storable.ts';
 import { foldHtml, foldText } from './quote-folding.ts';
 import { isOurAddress } from './recipients.ts';
 import type { EmailSettings } from './settings.ts';
@@ -263,7 +264,7 @@ export class EmailIngest {
       references: [...parsed.references, ...(parsed.messageId ? [parsed.messageId] : [])].slice(-20),
       subject: parsed.subject.slice(0, 300),
     };
-    return {
+    return storable({
       channel: 'email',
       externalId: t.externalId,
       threadKey: t.threadKey,
@@ -301,7 +302,7 @@ export class EmailIngest {
           ...(parsed.dropped.length ? { droppedAttachments: parsed.dropped.slice(0, 20), droppedCount: parsed.dropped.length } : {}),
         },
       },
-    };
+    } satisfies InboundMessage);
   }
 }
 
