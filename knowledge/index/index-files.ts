@@ -1,0 +1,120 @@
+// The derived indexes on disk, under DATA_DIR: one manifest naming the vector
+// and lexical files of the same generation, the embedding model and the chunk
+// ids they hold. Files of a generation are written first under fresh names and
+// the manifest is renamed into place last, so a reader (or a second process)
+// always sees a matching pair; anything unreadable just means "rebuild".
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { LexicalIndex, type LexicalOptions } from './lexical-index.ts';
+import { VectorIndex, type HnswOptions } from './vector-index.ts';
+
+export const INDEX_FORMAT = 1;
+
+const manifestSchema = z.object({
+  format: z.literal(INDEX_FORMAT),
+  embeddingModel: z.string(),
+  dimensions: z.number().int().positive(),
+  /** Settings that change what the lexical index holds. */
+  lexical: z.string(),
+  vectorsFile: z.string().regex(/^[\w.-]+$/),
+  lexicalFile: z.string().regex(/^[\w.-]+$/),
+  chunkIds: z.array(z.number().int()),
+  savedAt: z.number(),
+});
+export type IndexManifest = z.infer<typeof manifestSchema>;
+
+export interface LoadedIndexes {
+  vectors: VectorIndex;
+  lexical: LexicalIndex;
+  manifest: IndexManifest;
+}
+
+export type LoadOutcome = { ok: true; indexes: LoadedIndexes } | { ok: false; reason: string };
+
+export function lexicalSignature(o: LexicalOptions): string {
+  return `terms-v1:${o.titleBoost}:${o.k1}:${o.b}`;
+}
+
+export class IndexFiles {
+  constructor(readonly dir: string) {}
+
+  private get manifestPath(): string {
+    return path.join(this.dir, 'manifest.json');
+  }
+
+  /** Loads the saved pair when it was built for this model and these settings. */
+  async load(expect: { embeddingModel: string; dimensions: number | undefined; hnsw: HnswOptions; lexical: LexicalOptions }): Promise<LoadOutcome> {
+    let manifest: IndexManifest;
+    try {
+      const parsed = manifestSchema.safeParse(JSON.parse(await fs.promises.readFile(this.manifestPath, 'utf8')));
+      if (!parsed.success) return { ok: false, reason: 'unreadable manifest' };
+      manifest = parsed.data;
+    } catch (error) {
+      return { ok: false, reason: (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : 'unreadable manifest' };
+    }
+    if (manifest.embeddingModel !== expect.embeddingModel) return { ok: false, reason: `built with embedding model ${manifest.embeddingModel}` };
+    if (expect.dimensions !== undefined && manifest.dimensions !== expect.dimensions) {
+      return { ok: false, reason: `built with ${manifest.dimensions}-dimensional vectors, the model gives ${expect.dimensions}` };
+    }
+    if (manifest.lexical !== lexicalSignature(expect.lexical)) return { ok: false, reason: 'built with other lexical settings' };
+    try {
+      const [vectors, json] = await Promise.all([
+        VectorIndex.load(path.join(this.dir, manifest.vectorsFile), manifest.dimensions, expect.hnsw, manifest.chunkIds),
+        fs.promises.readFile(path.join(this.dir, manifest.lexicalFile), 'utf8'),
+      ]);
+      const lexical = LexicalIndex.load(json, expect.lexical);
+      if (lexical.size !== manifest.chunkIds.length) return { ok: false, reason: 'lexical index does not match its manifest' };
+      return { ok: true, indexes: { vectors, lexical, manifest } };
+    } catch (error) {
+      return { ok: false, reason: `unreadable index files (${(error as Error).message})` };
+    }
+  }
+
+  async save(indexes: { vectors: VectorIndex; lexical: LexicalIndex }, embeddingModel: string, now: number): Promise<void> {
+    await fs.promises.mkdir(this.dir, { recursive: true });
+    const previous = await this.readManifestNames();
+    const generation = `${now.toString(36)}-${randomBytes(4).toString('hex')}`;
+    const manifest: IndexManifest = {
+      format: INDEX_FORMAT,
+      embeddingModel,
+      dimensions: indexes.vectors.dimensions,
+      lexical: lexicalSignature(indexes.lexical.settings),
+      vectorsFile: `vectors-${generation}.hnsw`,
+      lexicalFile: `lexical-${generation}.json`,
+      chunkIds: indexes.vectors.ids().sort((a, b) => a - b),
+      savedAt: now,
+    };
+    await indexes.vectors.save(path.join(this.dir, manifest.vectorsFile));
+    await fs.promises.writeFile(path.join(this.dir, manifest.lexicalFile), indexes.lexical.toJSON());
+    const tmp = `${this.manifestPath}.${generation}.tmp`;
+    await fs.promises.writeFile(tmp, JSON.stringify(manifest));
+    await fs.promises.rename(tmp, this.manifestPath);
+    await this.removeOtherGenerations(manifest, previous);
+  }
+
+  private async readManifestNames(): Promise<string[]> {
+    try {
+      const m = JSON.parse(await fs.promises.readFile(this.manifestPath, 'utf8'));
+      return [m.vectorsFile, m.lexicalFile].filter((n) => typeof n === 'string' && /^[\w.-]+$/.test(n));
+    } catch {
+      return [];
+    }
+  }
+
+  /**
+   * Deletes the generation this save replaced at once, and any other stray
+   * file once it is a minute old (younger ones may belong to a concurrent
+   * writer, such as `kb:import` while the service runs).
+   */
+  private async removeOtherGenerations(current: IndexManifest, previous: string[]): Promise<void> {
+    const keep = new Set([current.vectorsFile, current.lexicalFile, 'manifest.json']);
+    for (const name of await fs.promises.readdir(this.dir).catch(() => [] as string[])) {
+      if (keep.has(name) || !/^(vectors|lexical)-|\.tmp$/.test(name)) continue;
+      const file = path.join(this.dir, name);
+      const stat = await fs.promises.stat(file).catch(() => undefined);
+      if (stat && (previous.includes(name) || Date.now() - stat.mtimeMs > 60_000)) await fs.promises.rm(file, { force: true });
+    }
+  }
+}

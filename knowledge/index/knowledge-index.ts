@@ -1,0 +1,211 @@
+// The in-memory side of the knowledge base: vector and lexical indexes plus
+// the catalog (which chunk belongs to which article, article titles and
+// status), all derived from the articles and article_chunks tables. Opening
+// loads the saved indexes when they match the embedding model and settings,
+// otherwise rebuilds them; `refresh` brings them in line with the tables by
+// adding and removing only the chunks that differ, whoever changed them
+// (this process, `kb:import`, another instance on the same database).
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { EmbeddingSpace } from '../embeddings/space.ts';
+import { embedChunks } from '../ingest/embed-chunks.ts';
+import { fingerprint, listArticleSummaries, toSummary, type UrlFor } from '../store/articles.ts';
+import { countChunks, countStaleEmbeddings, listChunkRefs, readChunksToReembed, readIndexable, storeEmbeddings, storedDimensions } from '../store/chunks.ts';
+import type { ArticleSummary } from '../types.ts';
+import { IndexFiles } from './index-files.ts';
+import { LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical-index.ts';
+import { VectorIndex, type HnswOptions, type VectorHit } from './vector-index.ts';
+
+export interface KnowledgeIndexDeps {
+  knex: Knex;
+  logger: Logger;
+  space: EmbeddingSpace;
+  /** Folder for the saved indexes (under DATA_DIR). */
+  dir: string;
+  urlFor: UrlFor;
+  hnsw: HnswOptions;
+  lexical: LexicalOptions;
+  titleWeight: number;
+  now: () => number;
+}
+
+export interface IndexStatus {
+  /** 'loaded': read from disk; 'built': built from the tables at open. */
+  source: 'loaded' | 'built';
+  /** Why the saved indexes were not used (missing, other model, wrong dimensions...). */
+  rebuildReason?: string;
+  chunks: number;
+  articles: number;
+  embeddingModel: string;
+  dimensions: number | undefined;
+  /** Chunks embedded again at open because they were embedded with another model. */
+  reembedded: number;
+}
+
+export interface RefreshResult {
+  added: number;
+  removed: number;
+}
+
+export class KnowledgeIndex {
+  vectors: VectorIndex | undefined;
+  lexical: LexicalIndex;
+  /** chunk id -> article id */
+  readonly chunkArticle = new Map<number, number>();
+  /** article id -> summary (drafts too; search filters them) */
+  readonly articles = new Map<number, ArticleSummary>();
+  status: IndexStatus;
+  private fingerprint = '';
+  private dirty = false;
+  private readonly files: IndexFiles;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly deps: KnowledgeIndexDeps) {
+    this.files = new IndexFiles(deps.dir);
+    this.lexical = LexicalIndex.create(deps.lexical);
+    this.status = { source: 'built', chunks: 0, articles: 0, embeddingModel: deps.space.id, dimensions: deps.space.dimensions, reembedded: 0 };
+  }
+
+  /** Runs index maintenance one operation at a time (open, refresh, save, reindex). */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => {});
+    return run;
+  }
+
+  open(): Promise<IndexStatus> {
+    return this.exclusive(async () => {
+      const { knex, space, logger } = this.deps;
+      const stored = await storedDimensions(knex, space.id);
+      if (stored !== undefined) space.expectDimensions(stored, 'the knowledge base');
+      const loaded = await this.files.load({ embeddingModel: space.id, dimensions: space.dimensions ?? stored, hnsw: this.deps.hnsw, lexical: this.deps.lexical });
+      if (loaded.ok) {
+        this.vectors = loaded.indexes.vectors;
+        this.lexical = loaded.indexes.lexical;
+        this.status.source = 'loaded';
+      } else {
+        this.status.source = 'built';
+        this.status.rebuildReason = loaded.reason;
+        if (loaded.reason !== 'missing') logger.info({ reason: loaded.reason }, 'knowledge index: rebuilding from the database');
+        this.dirty = true;
+      }
+      this.status.reembedded = await this.reembed('stale');
+      await this.sync(true);
+      if (this.dirty) await this.persist();
+      return this.status;
+    });
+  }
+
+  /** Catches up with the tables if anything changed since the last look. */
+  refresh(): Promise<RefreshResult> {
+    return this.exclusive(async () => {
+      const result = await this.sync(false);
+      if (result.added || result.removed) this.dirty = true;
+      return result;
+    });
+  }
+
+  /** Embeds every chunk again with the current model and rebuilds both indexes. */
+  reindex(onProgress?: (done: number, total: number) => void): Promise<IndexStatus> {
+    return this.exclusive(async () => {
+      this.vectors = undefined;
+      this.lexical = LexicalIndex.create(this.deps.lexical);
+      this.chunkArticle.clear();
+      this.status.reembedded = await this.reembed('all', onProgress);
+      this.status.source = 'built';
+      this.status.rebuildReason = 'reindex';
+      await this.sync(true);
+      await this.persist();
+      return this.status;
+    });
+  }
+
+  /** Writes the indexes to disk if they changed since the last write. */
+  save(): Promise<void> {
+    return this.exclusive(async () => {
+      if (this.dirty) await this.persist();
+    });
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  searchVectors(query: Float32Array, k: number): VectorHit[] {
+    return this.vectors ? this.vectors.search(query, k) : [];
+  }
+
+  searchLexical(query: string, k: number): LexicalHit[] {
+    return this.lexical.query(query, k);
+  }
+
+  private async persist(): Promise<void> {
+    if (!this.vectors) {
+      if (this.chunkArticle.size > 0) return;
+      // Nothing indexed yet: still record an empty generation for this model.
+      const dims = this.deps.space.dimensions;
+      if (dims === undefined) return;
+      this.vectors = VectorIndex.create(dims, this.deps.hnsw);
+    }
+    await this.files.save({ vectors: this.vectors, lexical: this.lexical }, this.deps.space.id, this.deps.now());
+    this.dirty = false;
+  }
+
+  private async reembed(which: 'stale' | 'all', onProgress?: (done: number, total: number) => void): Promise<number> {
+    const { knex, space, logger } = this.deps;
+    const total = which === 'all' ? await countChunks(knex) : await countStaleEmbeddings(knex, space.id);
+    if (which === 'stale' && total === 0) return 0;
+    logger.info({ chunks: total, model: space.id }, 'knowledge index: embedding chunks with the configured model');
+    let done = 0;
+    for await (const batch of readChunksToReembed(knex, which === 'all' ? null : space.id)) {
+      const vectors = await embedChunks(space, batch, this.deps.titleWeight);
+      await storeEmbeddings(knex, batch.map((c, i) => ({ id: c.id, vector: vectors[i] })), space.id);
+      for (const [i, c] of batch.entries()) if (this.vectors?.has(c.id)) this.vectors.add(c.id, vectors[i]);
+      done += batch.length;
+      onProgress?.(done, Math.max(total, done));
+    }
+    this.dirty = true;
+    return done;
+  }
+
+  private async sync(force: boolean): Promise<RefreshResult> {
+    const { knex } = this.deps;
+    const fp = await fingerprint(knex);
+    if (!force && fp === this.fingerprint) return { added: 0, removed: 0 };
+    if (!force && (await countStaleEmbeddings(knex, this.deps.space.id)) > 0) {
+      this.deps.logger.warn({ model: this.deps.space.id }, 'knowledge index: chunks were embedded with another model (is another process configured differently?); embedding them again');
+      await this.reembed('stale');
+    }
+    const [refs, summaries] = await Promise.all([listChunkRefs(knex), listArticleSummaries(knex)]);
+    this.articles.clear();
+    for (const row of summaries) this.articles.set(row.id, toSummary(row, this.deps.urlFor));
+
+    const wanted = new Map(refs.map((r) => [r.id, r.articleId]));
+    let removed = 0;
+    for (const id of this.vectors?.ids() ?? []) {
+      if (!wanted.has(id)) {
+        this.vectors!.remove(id);
+        this.lexical.remove(id);
+        removed++;
+      }
+    }
+    const missing = refs.filter((r) => !this.vectors?.has(r.id) || !this.lexical.has(r.id)).map((r) => r.id);
+    let added = 0;
+    for await (const batch of readIndexable(knex, missing)) {
+      for (const chunk of batch) {
+        if (!this.vectors) this.vectors = VectorIndex.create(chunk.vector.length, this.deps.hnsw, Math.max(1024, missing.length));
+        this.vectors.add(chunk.id, chunk.vector);
+        this.lexical.add({ id: chunk.id, title: chunk.title, text: chunk.text });
+        added++;
+      }
+    }
+    this.chunkArticle.clear();
+    for (const [id, articleId] of wanted) this.chunkArticle.set(id, articleId);
+    this.fingerprint = fp;
+    this.status.chunks = this.vectors?.size ?? 0;
+    this.status.articles = this.articles.size;
+    this.status.dimensions = this.vectors?.dimensions ?? this.deps.space.dimensions;
+    if (added || removed) this.dirty = true;
+    return { added, removed };
+  }
+}
