@@ -32,6 +32,8 @@ export interface MessageView {
   attachments: AttachmentView[];
   /** For bot answers: null until rated, then whether the visitor found it helpful. */
   helpful: boolean | null;
+  /** Set when the bot handed the conversation to a person with this message. */
+  handoff: string | null;
 }
 
 export interface ConversationView {
@@ -176,6 +178,7 @@ export class Views {
             image: INLINE_IMAGES.has(a.contentType),
           })),
         helpful: helpful.get(m.id) ?? null,
+        handoff: handoffReason(meta.handoff),
       };
     });
   }
@@ -221,6 +224,11 @@ export class Views {
 
 export function fileSubject(attachmentId: number, customerId: number): string {
   return `file:${attachmentId}:${customerId}`;
+}
+
+function handoffReason(raw: unknown): string | null {
+  const reason = raw && typeof raw === 'object' ? (raw as { reason?: unknown }).reason : undefined;
+  return typeof reason === 'string' ? reason : null;
 }
 
 function linkTarget(url: string): string | undefined {

@@ -114,27 +114,28 @@
     return out;
   }
 
-  /** Paragraphs, line breaks and simple lists from plain text. */
+  /** Paragraphs, line breaks and simple lists (runs of "- " or "1. " lines) from plain text. */
   function richText(text) {
     var fragment = document.createDocumentFragment();
+    var bullet = /^\s*[-*•]\s+/;
+    var numbered = /^\s*\d+[.)]\s+/;
     text.replace(/\r\n/g, '\n').split(/\n{2,}/).forEach(function (block) {
-      var lines = block.split('\n').filter(function (l) { return l.trim() !== ''; });
-      if (!lines.length) return;
-      var bullet = /^\s*[-*•]\s+/;
-      var numbered = /^\s*\d+[.)]\s+/;
-      if (lines.every(function (l) { return bullet.test(l); }) || lines.every(function (l) { return numbered.test(l); })) {
-        var ordered = numbered.test(lines[0]);
-        fragment.appendChild(h(ordered ? 'ol' : 'ul', null, lines.map(function (l) {
-          return h('li', null, inline(l.replace(ordered ? numbered : bullet, '')));
-        })));
-        return;
-      }
-      var p = h('p');
-      lines.forEach(function (line, i) {
-        if (i) p.appendChild(h('br'));
-        inline(line).forEach(function (part) { p.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
+      var current = null;
+      var kind = null;
+      block.split('\n').forEach(function (line) {
+        if (line.trim() === '') return;
+        var lineKind = bullet.test(line) ? 'ul' : numbered.test(line) ? 'ol' : 'p';
+        if (lineKind !== kind) {
+          current = h(lineKind);
+          fragment.appendChild(current);
+          kind = lineKind;
+        } else if (kind === 'p') {
+          current.appendChild(h('br'));
+        }
+        var content = kind === 'p' ? line : line.replace(kind === 'ul' ? bullet : numbered, '');
+        var target = kind === 'p' ? current : current.appendChild(h('li'));
+        inline(content).forEach(function (part) { target.appendChild(typeof part === 'string' ? document.createTextNode(part) : part); });
       });
-      fragment.appendChild(p);
     });
     return fragment;
   }
@@ -237,7 +238,8 @@
   }
 
   function renderFeedback(view) {
-    if (view.author !== 'bot' || view.purpose !== 'answer') return null;
+    // An answer the bot gave while handing over already says a person will help.
+    if (view.author !== 'bot' || view.purpose !== 'answer' || view.handoff) return null;
     if (view.helpful !== null) {
       return h('p', { class: 'feedback done', text: view.helpful ? 'Glad it helped. Thanks for letting us know!' : 'Thanks. A person will take it from here.' });
     }
@@ -476,7 +478,7 @@
       data.conversations.forEach(function (c) {
         el.list.appendChild(h('li', null, [h('button', { type: 'button', class: 'conversation', onclick: function () { openConversation(c.id); } }, [
           h('span', { class: 'conversation-subject', text: c.subject }),
-          h('span', { class: 'status status-' + c.status, text: c.handler === 'human' && live(c) ? 'with a person' : c.status }),
+          h('span', { class: 'status status-' + c.status, text: statusLabel(c) }),
           h('span', { class: 'conversation-preview', text: c.preview }),
           h('time', { datetime: new Date(c.updatedAt).toISOString(), text: formatTime(c.updatedAt) }),
         ])]));
@@ -487,6 +489,11 @@
       var first = el.list.querySelector('button') || el.startNew;
       first.focus();
     }, function (err) { showError(err.message); });
+  }
+
+  function statusLabel(c) {
+    if (c.handler === 'human' && live(c)) return 'With a person';
+    return { open: 'Open', pending: 'Waiting for you', resolved: 'Resolved', closed: 'Closed' }[c.status] || c.status;
   }
 
   function openConversation(id, keepView) {

@@ -21,6 +21,7 @@ export function ChatPage(props: ChatPageProps): string {
           <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover" />
           <meta name="color-scheme" content="light" />
           <title>Chat with support</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href={props.styleUrl} />
           <script src={props.scriptUrl} defer></script>
         </head>

@@ -19,24 +19,31 @@ export function DemoPage(props: DemoPageProps): string {
         <head>
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
-          <title>Parley demo: an example site with the chat widget</title>
+          <title>Harbor: help center (Parley demo)</title>
+          <link rel="icon" href="data:," />
           <link rel="stylesheet" href={props.styleUrl} />
         </head>
         <body>
           <header class="site-header">
-            <span class="logo">Northwind Cloud</span>
+            <span class="logo">Harbor</span>
             <nav aria-label="Demo">
               <a href="/demo">Anonymous visitor</a>
               <a href="/demo?signed-in=1">Signed-in visitor</a>
             </nav>
           </header>
           <main class="site-main">
-            <h1>Help when you need it</h1>
+            <h1>Harbor help center</h1>
             <p>
-              This page stands in for your own website. The chat button in the corner comes from one script tag; the chat itself runs in a
-              frame served by Parley, so this page's styles and scripts never touch it.
+              Harbor is a made-up task board and calendar for small teams, and this page stands in for your own website. The chat button in
+              the corner comes from one script tag; the chat runs in a frame served by Parley, so this page's styles and scripts never touch it.
             </p>
-            <p>Ask it something from the knowledge base, for example how to reset a password, how billing works, or how to invite a teammate.</p>
+            <p>Ask the assistant something from the demo knowledge base, for example:</p>
+            <ul>
+              <li>How do I reset my password?</li>
+              <li>How can I invite teammates to my workspace?</li>
+              <li>Can I get a refund?</li>
+              <li>I want to talk to a person</li>
+            </ul>
             {id ? (
               <p class="note">
                 Signed in as <strong safe>{id.name}</strong> (<span safe>{id.email}</span>): the host signed this identity with WEBCHAT_IDENTITY_SECRET.
@@ -53,7 +60,7 @@ export function DemoPage(props: DemoPageProps): string {
             <script
               src="/widget.js"
               async
-              data-title="Northwind support"
+              data-title="Harbor support"
               data-user-id={id.userId}
               data-user-email={id.email}
               data-user-name={id.name}
@@ -61,7 +68,7 @@ export function DemoPage(props: DemoPageProps): string {
               data-user-signature={id.signature}
             ></script>
           ) : (
-            <script src="/widget.js" async data-title="Northwind support"></script>
+            <script src="/widget.js" async data-title="Harbor support"></script>
           )}
         </body>
       </html>

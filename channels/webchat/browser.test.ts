@@ -1,0 +1,140 @@
+// The widget in a real browser (Debian's chromium through playwright-core)
+// against /demo on the whole service, bot included: ask a knowledge-base
+// question, get the answer with its article card, rate it, ask for a person,
+// reload and find the history, at a phone size and a desktop size.
+// Screenshots go to artifacts/webchat/.
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import test from 'ava';
+import { chromium, type Browser } from 'playwright-core';
+import { Rating, Ticket } from '../../core/index.ts';
+import { startTestParley, type TestParley } from '../../web/testing/test-parley.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts/webchat');
+const SIZES = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
+] as const;
+
+let service: TestParley;
+let browser: Browser;
+
+test.before(async () => {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  // A fixed port, so the links the bot writes (PUBLIC_URL) point at this service.
+  const port = await freePort();
+  service = await startTestParley({
+    env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, EMAIL_SMTP_ENABLED: 'false', WEBCHAT_AGENT_WAIT_S: '0' },
+  });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+test.after.always(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+for (const size of SIZES) {
+  test.serial(`${size.name}: ask, see the cited answer, rate it, ask for a person, reload and see the history`, async (t) => {
+    const context = await browser.newContext({ viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
+    t.teardown(() => context.close());
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+    const shot = (step: string) => page.screenshot({ path: path.join(ARTIFACTS, `${size.name}-${step}.png`) });
+
+    await page.goto(`${service.url}/demo`);
+    // Located by attribute: on a phone the open panel covers it (and hides it).
+    const launcher = page.locator('button[aria-label="Chat with us"]');
+    await launcher.focus();
+    await page.keyboard.press('Enter');
+    t.is(await launcher.getAttribute('aria-expanded'), 'true');
+    const chat = page.frameLocator('iframe[title="Support chat"]');
+    const box = chat.getByLabel('Your message');
+    await box.waitFor();
+    if (size.name === 'phone') {
+      // Full screen on a phone.
+      const frame = await page.locator('iframe[title="Support chat"]').boundingBox();
+      t.deepEqual([frame?.width, frame?.height], [390, 844]);
+    }
+    t.is(await chat.getByRole('log').getAttribute('aria-live'), 'polite');
+
+    await box.fill('How do I reset my password?');
+    const asked = Date.now();
+    await box.press('Enter');
+    const card = chat.locator('.msg-bot .card').first();
+    await card.waitFor({ timeout: 10_000 });
+    const answeredMs = Date.now() - asked;
+    t.log(`${size.name}: cited answer shown ${answeredMs} ms after sending`);
+    t.true(answeredMs < 3000, `answer took ${answeredMs} ms`);
+    t.regex((await card.textContent()) ?? '', /password/i);
+    t.regex((await card.getAttribute('href')) ?? '', /\/kb\/reset-password$/);
+    t.is(await card.getAttribute('rel'), 'noopener noreferrer');
+    await shot('1-answer');
+
+    await chat.getByRole('button', { name: 'Yes' }).click();
+    await chat.getByText('Glad it helped').waitFor();
+    const ticketId = await latestTicketId();
+    const answerRating = await Rating.query(service.parley.db.knex).where({ kind: 'answer', ticketId }).first();
+    t.is(answerRating?.score, 1);
+
+    await chat.getByRole('button', { name: 'Talk to a person' }).click();
+    await chat.getByText('A person from our team will reply here').waitFor();
+    const ticket = await Ticket.query(service.parley.db.knex).findById(ticketId);
+    t.is(ticket?.handler, 'human');
+    t.is(ticket?.handoffReason, 'customer_request');
+    // Nobody answers (the wait is 0 here): the widget asks where to send the answer.
+    await chat.getByLabel('Email address').waitFor();
+    await shot('2-handoff');
+
+    await page.reload();
+    // The widget was open, so it opens again; the conversation is restored.
+    const again = page.frameLocator('iframe[title="Support chat"]');
+    await again.locator('.msg-bot .card').first().waitFor();
+    t.is(await again.locator('.msg-customer').first().textContent().then((s) => s?.includes('How do I reset my password?')), true);
+    await again.getByText('A person from our team will reply here').waitFor();
+    await shot('3-reloaded');
+
+    await again.getByRole('button', { name: 'Your conversations' }).click();
+    const listed = again.locator('.conversation');
+    await listed.first().waitFor();
+    t.is(await listed.count(), 1);
+    t.regex((await listed.first().textContent()) ?? '', /reset my password/i);
+    await shot('4-history');
+
+    // Closing hands focus back to the launcher on the host page.
+    await again.getByRole('button', { name: 'Start a new conversation' }).click();
+    await again.getByText('Hi! How can we help?').waitFor();
+    await again.getByLabel('Your message').press('Escape');
+    await page.getByRole('button', { name: 'Chat with us' }).waitFor();
+    t.is(await launcher.getAttribute('aria-expanded'), 'false');
+    t.true(await launcher.evaluate((el) => el === document.activeElement));
+
+    t.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
+  });
+}
+
+async function latestTicketId(): Promise<number> {
+  const row = await service.parley.db.knex('tickets').where({ channel: 'webchat' }).orderBy('id', 'desc').first('id');
+  return row.id;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
