@@ -96,7 +96,9 @@ export class EmailChannel implements ChannelAdapter {
           }))
         : undefined;
     const rendered = renderMail(outbound, {
-      first: !earlier,
+      // Only a ticket that began as an email is acknowledged by its first mail
+      // (a web chat follow-up by email is not a new request).
+      first: !earlier && ref.ticketChannel === 'email',
       deskName: settings.from.name,
       publicUrl: settings.publicUrl,
       surveyLinks,
@@ -135,19 +137,23 @@ export class EmailChannel implements ChannelAdapter {
   }
 
   /** Where to write: the ticket's email reply address, else its customer's address. */
-  private async recipientFor(outbound: OutboundMessage, replyRef: unknown): Promise<ParsedEmailReplyRef & { failing: boolean }> {
+  private async recipientFor(
+    outbound: OutboundMessage,
+    replyRef: unknown,
+  ): Promise<ParsedEmailReplyRef & { failing: boolean; ticketChannel?: string }> {
     const { knex } = this.deps;
     const customer = await knex('tickets')
       .join('customers', 'customers.id', 'tickets.customerId')
       .where('tickets.id', outbound.ticketId)
-      .first('customers.email as email', 'customers.name as name', 'customers.emailStatus as emailStatus');
+      .first('tickets.channel as ticketChannel', 'customers.email as email', 'customers.name as name', 'customers.emailStatus as emailStatus');
+    const ticketChannel = customer?.ticketChannel as string | undefined;
     const parsed = emailReplyRefSchema.safeParse(replyRef);
     if (parsed.success) {
       const failing = customer?.emailStatus === 'failing' && customer.email?.toLowerCase() === parsed.data.to.toLowerCase();
-      return { ...parsed.data, failing };
+      return { ...parsed.data, failing, ticketChannel };
     }
     if (customer?.email) {
-      return { to: customer.email, name: customer.name ?? undefined, references: [], failing: customer.emailStatus === 'failing' };
+      return { to: customer.email, name: customer.name ?? undefined, references: [], failing: customer.emailStatus === 'failing', ticketChannel };
     }
     throw new DeliveryError(`ticket ${outbound.ticketNumber} has no email address to write to`, { permanent: true });
   }

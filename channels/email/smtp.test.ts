@@ -206,3 +206,16 @@ async function connect(targetPort: number) {
     next: () => (lines.length ? Promise.resolve(lines.shift()!) : new Promise<string>((resolve) => waiting.push(resolve))),
   };
 }
+
+test.serial('a port already in use stops the start with a message naming the setting', async (t) => {
+  const busy = net.createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+  t.teardown(() => new Promise<void>((resolve) => busy.close(() => resolve())));
+  const taken = (busy.address() as net.AddressInfo).port;
+  const clash = await buildEmailWorld({
+    smtp: { enabled: true, host: '127.0.0.1', port: taken, name: 'parley.test', maxClients: 10, socketTimeoutMs: 10_000, allowInsecureAuth: false },
+  });
+  t.teardown(() => clash.close());
+  const error = await t.throwsAsync(clash.channel.start());
+  t.regex(error!.message, /cannot listen for SMTP on 127\.0\.0\.1:\d+ \(EMAIL_SMTP_HOST\/EMAIL_SMTP_PORT.*EADDRINUSE/);
+});
