@@ -116,7 +116,7 @@ for (const size of SIZES) {
     await again.getByLabel('Your message').press('Escape');
     await page.getByRole('button', { name: 'Chat with us' }).waitFor();
     t.is(await launcher.getAttribute('aria-expanded'), 'false');
-    t.true(await launcher.evaluate((el) => el === document.activeElement));
+    t.true(await launcher.evaluate((el) => el === el.ownerDocument.activeElement));
 
     t.deepEqual(problems, [], 'no console errors (CSP violations show up here)');
   });
