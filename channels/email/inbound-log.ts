@@ -46,21 +46,27 @@ export class InboundLog {
     private readonly clock: Clock,
   ) {}
 
-  async record(input: { rawSha256: string; rawSize: number; envelope: Envelope }): Promise<number> {
+  /** Logs a newly stored message, counting the attempt about to be made on it. */
+  async record(input: { rawSha256: string; rawSize: number; envelope: Envelope }): Promise<InboundRow> {
     const now = this.clock.now();
-    const [row] = await this.knex('email_inbound')
-      .insert({
-        rawSha256: input.rawSha256,
-        rawSize: input.rawSize,
-        source: input.envelope.source,
-        envelope: JSON.stringify(storable(input.envelope)),
-        status: 'received',
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-      })
+    const envelope = storable(input.envelope);
+    const row = {
+      rawSha256: input.rawSha256,
+      rawSize: input.rawSize,
+      source: envelope.source,
+      status: 'received' as const,
+      reason: null,
+      headerMessageId: null,
+      ticketId: null,
+      messageId: null,
+      attempts: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const [inserted] = await this.knex('email_inbound')
+      .insert({ ...row, envelope: JSON.stringify(envelope) })
       .returning('id');
-    return typeof row === 'object' ? row.id : row;
+    return { ...row, id: typeof inserted === 'object' ? inserted.id : inserted, envelope };
   }
 
   async get(id: number): Promise<InboundRow | undefined> {

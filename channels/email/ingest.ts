@@ -6,7 +6,7 @@
 //   4. translate to an InboundMessage and hand it to the core, which threads
 //      it and enqueues the bot answer (never for automatic mail);
 //   5. settle the log row: created | appended | duplicate | ignored | quarantined.
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -61,6 +61,7 @@ const emailSchema = z.email();
 const looksLikeAddress = (value: string | undefined): value is string => Boolean(value && /^[^\s@<>",;]+@[^\s@<>",;]+$/.test(value));
 
 const MAX_TEXT = 100_000;
+const KEEP_IN_MEMORY = 1024 * 1024;
 const MAX_HTML = 1_000_000;
 
 export class EmailIngest {
@@ -77,6 +78,14 @@ export class EmailIngest {
    * quarantined row, which `reprocess` can run again.
    */
   async ingest(source: Readable, envelope: Envelope): Promise<IngestResult> {
+    // Small messages (nearly all) are also kept in memory while they are
+    // stored, so parsing does not read the file back; big ones stream twice.
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    source.on('data', (chunk: Buffer) => {
+      keptBytes += chunk.length;
+      if (keptBytes <= KEEP_IN_MEMORY) kept.push(chunk);
+    });
     const { body, drained } = drainSafe(source);
     let stored: { sha256: string; size: number };
     try {
@@ -87,18 +96,24 @@ export class EmailIngest {
       await drained.catch(() => {});
     }
     if (stored.size === 0) throw new EmptyMessageError();
-    const id = await this.log.record({ rawSha256: stored.sha256, rawSize: stored.size, envelope });
-    return this.process(id);
+    const row = await this.log.record({ rawSha256: stored.sha256, rawSize: stored.size, envelope });
+    return this.run(row, keptBytes === stored.size && keptBytes <= KEEP_IN_MEMORY ? Buffer.concat(kept) : undefined);
   }
 
-  /** Runs (or re-runs) one stored message through parsing and the core. */
+  /** Re-runs one stored message (mail:reprocess) from its stored original. */
   async process(id: number): Promise<IngestResult> {
     const row = await this.log.get(id);
     if (!row) throw new Error(`inbound mail ${id} not found`);
     await this.log.attempt(id);
+    return this.run({ ...row, attempts: row.attempts + 1 });
+  }
+
+  private async run(row: InboundRow, raw?: Buffer): Promise<IngestResult> {
+    const id = row.id;
     let parsed: ParsedEmail | undefined;
     try {
-      parsed = await parseEmail(this.deps.attachments.open(row.rawSha256), this.deps.attachments, this.deps.settings);
+      const source = raw ? Readable.from([raw]) : this.deps.attachments.open(row.rawSha256);
+      parsed = await parseEmail(source, this.deps.attachments, this.deps.settings);
       const outcome = await this.deliver(row, parsed);
       await this.log.settle(id, { ...outcome, headerMessageId: parsed.messageId ?? null });
       return this.result(row, parsed, outcome);
