@@ -5,7 +5,7 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { Answerer, type AnswerOptions } from './answer/answerer.ts';
-import type { EmbeddingSpace } from './embeddings/space.ts';
+import { EmbeddingDimensionError, type EmbeddingSpace } from './embeddings/space.ts';
 import { Chunker } from './ingest/chunking.ts';
 import { importArticles, type ImportProgress, type ImportResult } from './ingest/importer.ts';
 import { readArticles } from './ingest/sources.ts';
@@ -173,7 +173,8 @@ export class KnowledgeBase {
       vector = await this.deps.space.embedQuery(text);
     } catch (error) {
       embeddingError = error as Error;
-      this.deps.logger.warn({ err: error }, 'knowledge search: embedding failed, searching by words only');
+      const level = error instanceof EmbeddingDimensionError ? 'error' : 'warn';
+      this.deps.logger[level]({ err: error }, 'knowledge search: embedding failed, searching by words only');
     }
     const fusion = this.deps.settings.fusion;
     // Two at least: an article's confidence depends on its closest rival.

@@ -77,7 +77,12 @@ export class KnowledgeIndex {
     return this.exclusive(async () => {
       const { knex, space, logger } = this.deps;
       const stored = await storedDimensions(knex, space.id);
-      if (stored !== undefined) space.expectDimensions(stored, 'the knowledge base');
+      if (stored !== undefined) {
+        space.expectDimensions(stored, 'the knowledge base');
+        // First use of a remote model: one call tells its vector length, and a
+        // mismatch with what is stored fails the start with a clear message.
+        if (space.dimensions === undefined) await space.embedQuery('vector length check');
+      }
       const loaded = await this.files.load({ embeddingModel: space.id, dimensions: space.dimensions ?? stored, hnsw: this.deps.hnsw, lexical: this.deps.lexical });
       if (loaded.ok) {
         this.vectors = loaded.indexes.vectors;

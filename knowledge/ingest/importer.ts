@@ -118,21 +118,23 @@ async function importBatch(deps: ImporterDeps, batch: Planned[], result: ImportR
   }
 
   // Which chunks can keep their row and embedding, and which need embedding.
+  // Each old chunk is reused at most once, in order, by planning and writing alike.
   const oldChunks = await chunksOfArticles(knex, changed.filter((p) => p.existingId).map((p) => p.existingId!));
-  const reusable = new Map<number, Map<string, StoredChunk>>();
-  for (const c of oldChunks) {
-    if (c.embeddingModel !== deps.space.id) continue;
-    const byHash = reusable.get(c.articleId) ?? new Map<string, StoredChunk>();
-    if (!byHash.has(c.textHash)) byHash.set(c.textHash, c);
-    reusable.set(c.articleId, byHash);
-  }
+  const reusableOf = (articleId: number | undefined) => {
+    const byHash = new Map<string, StoredChunk[]>();
+    for (const c of oldChunks) {
+      if (c.articleId !== articleId || c.embeddingModel !== deps.space.id) continue;
+      byHash.set(c.textHash, [...(byHash.get(c.textHash) ?? []), c]);
+    }
+    return byHash;
+  };
   const toEmbed: { title: string; text: string; hash: string }[] = [];
   const queued = new Set<string>();
   for (const p of changed) {
-    const byHash = p.existingId ? reusable.get(p.existingId) : undefined;
+    const byHash = reusableOf(p.existingId);
     for (const text of p.texts) {
       const hash = chunkHash(p.heading, text);
-      if (byHash?.has(hash) || queued.has(hash)) continue;
+      if (byHash.get(hash)?.shift() || queued.has(hash)) continue;
       queued.add(hash);
       toEmbed.push({ title: p.heading, text, hash });
     }
@@ -151,13 +153,13 @@ async function importBatch(deps: ImporterDeps, batch: Planned[], result: ImportR
         const [inserted] = await trx('articles').insert({ ...row, createdAt: now }).returning('id');
         articleId = typeof inserted === 'object' ? inserted.id : inserted;
       }
-      const byHash = p.existingId ? reusable.get(p.existingId) : undefined;
+      const byHash = reusableOf(p.existingId);
       const kept = new Set<number>();
       const fresh: Record<string, unknown>[] = [];
       for (const [position, text] of p.texts.entries()) {
         const hash = chunkHash(p.heading, text);
-        const old = byHash?.get(hash);
-        if (old && !kept.has(old.id)) {
+        const old = byHash.get(hash)?.shift();
+        if (old) {
           kept.add(old.id);
           if (old.position !== position) await trx('article_chunks').where({ id: old.id }).update({ position });
           result.chunksReused++;

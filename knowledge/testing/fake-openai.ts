@@ -72,7 +72,12 @@ export async function startFakeOpenAI(options: { respond?: ChatResponder; dimens
         role: m.role,
         content: typeof m.content === 'string' ? m.content : (m.content ?? []).map((p: any) => p.text ?? '').join(''),
       }));
-      const reply = fake.respond(messages);
+      let reply: ReturnType<ChatResponder>;
+      try {
+        reply = fake.respond(messages);
+      } catch (error) {
+        reply = { status: 500, message: `fake responder failed: ${(error as Error).message}` };
+      }
       if (typeof reply !== 'string') return send(res, reply.status, { error: { message: reply.message, type: 'server_error' } });
       const id = `chatcmpl-${fake.requests.length}`;
       const created = Math.floor(Date.now() / 1000);
