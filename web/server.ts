@@ -29,6 +29,7 @@ import {
   type QueueWorker,
 } from '../core/index.ts';
 import { createApp } from './app.ts';
+import { knowledge } from './features/knowledge.ts';
 import { surveys } from './features/surveys.ts';
 import type { Config } from './config.ts';
 
@@ -64,12 +65,14 @@ export interface ParleyParts {
   mount(middleware: Koa.Middleware): void;
   /** Runs at shutdown, after HTTP has stopped and before the database closes (reverse order). */
   onStop(hook: () => Promise<void>): void;
+  /** The knowledge base (articles, search, answers), set by the knowledge feature, which is wired first. */
+  knowledge?: import('../knowledge/index.ts').KnowledgeBase;
 }
 
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [surveys];
+export const features: Feature[] = [knowledge, surveys];
 
 export interface Parley extends ParleyParts {
   app: Koa;
