@@ -184,9 +184,9 @@ export function apiRouter(deps: ApiDeps): Router {
       receivedAt: now(),
       replyRef: { visitor: session.visitorId },
     });
-    await recordConversation(knex, result.ticket.id, session.visitorId, now());
-    const ticket = await ownedTicket(knex, result.ticket.id, result.ticket.customerId);
-    const message = await views.message(ticket, result.message.id);
+    if (result.created) await recordConversation(knex, result.ticket.id, session.visitorId, now());
+    const ticket = result.duplicate ? await ownedTicket(knex, result.ticket.id, result.ticket.customerId) : result.ticket;
+    const [message] = await views.present(ticket, [result.message]);
     ctx.status = result.duplicate ? 200 : 201;
     ctx.body = { conversation: await views.conversation(ticket), message, duplicate: result.duplicate };
   });

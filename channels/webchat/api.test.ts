@@ -83,6 +83,21 @@ test('a signed host identity makes a verified visitor linked to the customer wit
   t.true(identity!.emailVerified);
 });
 
+test('the demo page for a signed-in visitor carries a host signature the session accepts', async (t) => {
+  const html = await (await fetch(`${service.url}/demo?signed-in=1`)).text();
+  const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(html)?.[1];
+  const identity = {
+    userId: attr('data-user-id'),
+    email: attr('data-user-email'),
+    name: attr('data-user-name'),
+    timestamp: attr('data-user-timestamp'),
+    signature: attr('data-user-signature'),
+  };
+  const visitor = await Visitor.start(service.url, { identity });
+  const session = await visitor.session({ identity });
+  t.deepEqual(session.body.visitor, { verified: true, name: 'Ada Lovelace', email: 'ada@example.com' });
+});
+
 test('forged and expired host identities are refused without a session', async (t) => {
   const visitor = new Visitor(service.url);
   const good = signed({ userId: 'u-200', email: 'eve@example.com' });

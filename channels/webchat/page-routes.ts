@@ -4,7 +4,6 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Clock } from '../../core/index.ts';
-import { ownOrigin } from './http.ts';
 import { signHostIdentity } from './identity.ts';
 import type { WebchatOptions } from './options.ts';
 import { ChatPage } from './pages/chat-page.tsx';
@@ -69,7 +68,7 @@ export function pageRouter(deps: { options: WebchatOptions; assets: StaticAssets
     router.get('/demo', (ctx) => {
       const signedIn = ctx.query['signed-in'] === '1' && options.identitySecret;
       const identity = signedIn ? demoIdentity(options.identitySecret!, deps.clock.now()) : undefined;
-      page(ctx, DemoPage({ publicUrl: ownOrigin(ctx), styleUrl: assets.url('demo.css'), identity }), demoCsp);
+      page(ctx, DemoPage({ publicUrl: options.publicUrl, styleUrl: assets.url('demo.css'), identity }), demoCsp);
     });
   }
   return router;

@@ -103,9 +103,12 @@ export class Views {
 
   async conversation(ticket: Ticket): Promise<ConversationView> {
     const { knex } = this.deps;
+    // Rating state matters once the conversation is over; follow-up once a
+    // person has it. A live bot conversation (the common case) costs no query.
+    const over = ticket.status === 'resolved' || ticket.status === 'closed';
     const [csat, survey, followUp] = await Promise.all([
-      Rating.query(knex).findOne({ subjectKey: `csat:${ticket.id}` }),
-      Survey.query(knex).findOne({ ticketId: ticket.id }).select('id'),
+      over ? Rating.query(knex).findOne({ subjectKey: `csat:${ticket.id}` }) : undefined,
+      over ? Survey.query(knex).findOne({ ticketId: ticket.id }).select('id') : undefined,
       this.followUp(ticket),
     ]);
     return {
@@ -145,14 +148,16 @@ export class Views {
     }));
   }
 
-  private async present(ticket: Ticket, messages: Message[]): Promise<MessageView[]> {
+  /** Presents messages already loaded (internal notes must have been left out by the caller). */
+  async present(ticket: Ticket, messages: Message[]): Promise<MessageView[]> {
     if (messages.length === 0) return [];
     const { knex } = this.deps;
     const ids = messages.map((m) => m.id);
+    const botIds = messages.filter((m) => m.authorType === 'bot').map((m) => m.id);
     const agentIds = [...new Set(messages.filter((m) => m.authorType === 'agent' && m.authorId).map((m) => m.authorId!))];
     const [attachments, ratings, agents] = await Promise.all([
       tickets.listAttachments(knex, ids),
-      Rating.query(knex).where('kind', 'answer').whereIn('messageId', ids).select('messageId', 'score'),
+      botIds.length ? Rating.query(knex).where('kind', 'answer').whereIn('messageId', botIds).select('messageId', 'score') : Promise.resolve([] as Rating[]),
       agentIds.length ? Agent.query(knex).whereIn('id', agentIds).select('id', 'name') : Promise.resolve([] as Agent[]),
     ]);
     const helpful = new Map(ratings.map((r) => [r.messageId, r.score > 0]));
@@ -206,10 +211,10 @@ export class Views {
 
   private async followUp(ticket: Ticket): Promise<ConversationView['followUp']> {
     const { knex } = this.deps;
-    const row = await findConversation(knex, ticket.id);
-    if (row?.followUpEmail) return { state: 'saved', askAt: null, email: row.followUpEmail };
     const live = ticket.status === 'open' || ticket.status === 'pending';
     if (ticket.handler !== 'human' || !live) return { state: 'none', askAt: null, email: null };
+    const row = await findConversation(knex, ticket.id);
+    if (row?.followUpEmail) return { state: 'saved', askAt: null, email: row.followUpEmail };
     const handedOff = await knex('ticketEvents').where({ ticketId: ticket.id, type: 'handed_off' }).max('createdAt as at').first();
     const since = Number(handedOff?.at ?? ticket.updatedAt);
     const answered = await knex('messages')
