@@ -74,7 +74,8 @@ export function renderMail(outbound: OutboundMessage, ctx: RenderContext): Rende
     intro.push(`We have received your request; its reference is [#${number}].`);
     if (isConfidentAnswer(outbound)) intro.push('Here is an answer from our help centre that we hope solves it:');
   }
-  const citations: Citation[] = isConfidentAnswer(outbound) || outbound.purpose === 'answer' ? outbound.citations : [];
+  // A confident answer cites its sources; a hand-off may suggest articles.
+  const citations: Citation[] = outbound.purpose === 'answer' ? outbound.citations : [];
   const footer = `Reply to this email to add to request [#${number}].`;
 
   const text = [
@@ -83,7 +84,7 @@ export function renderMail(outbound: OutboundMessage, ctx: RenderContext): Rende
     ...(intro.length ? [intro.join(' '), ''] : []),
     outbound.text.trim(),
     ...(citations.length
-      ? ['', 'Sources:', ...citations.map((c, i) => `[${i + 1}] ${c.title}: ${absolute(c.url, ctx.publicUrl)}`)]
+      ? ['', isConfidentAnswer(outbound) ? 'Sources:' : 'Articles that may help:', ...citations.map((c, i) => `[${i + 1}] ${c.title}: ${absolute(c.url, ctx.publicUrl)}`)]
       : []),
     ...(ctx.surveyLinks?.length
       ? ['', 'How did we do? Choose a rating:', ...ctx.surveyLinks.map((l) => `  ${l.score} - ${SURVEY_LABELS[l.score] ?? ''}: ${l.url}`)]
@@ -105,7 +106,7 @@ export function renderMail(outbound: OutboundMessage, ctx: RenderContext): Rende
     `<div>${bodyHtml}</div>`,
     ...(citations.length
       ? [
-          '<p style="margin-bottom:4px"><strong>Sources</strong></p><ol style="margin-top:0">',
+          `<p style="margin-bottom:4px"><strong>${isConfidentAnswer(outbound) ? 'Sources' : 'Articles that may help'}</strong></p><ol style="margin-top:0">`,
           ...citations.map((c) => `<li><a href="${escapeHtml(absolute(c.url, ctx.publicUrl))}">${escapeHtml(c.title)}</a></li>`),
           '</ol>',
         ]

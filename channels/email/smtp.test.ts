@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test from 'ava';
 import nodemailer from 'nodemailer';
+import { fromJsonColumn } from '../../core/index.ts';
 import { buildEmailWorld, TEST_SECRET, type EmailWorld } from './testing/email-world.ts';
 import { replyAddress } from './tokens.ts';
 
@@ -218,4 +219,13 @@ test.serial('a port already in use stops the start with a message naming the set
   t.teardown(() => clash.close());
   const error = await t.throwsAsync(clash.channel.start());
   t.regex(error!.message, /cannot listen for SMTP on 127\.0\.0\.1:\d+ \(EMAIL_SMTP_HOST\/EMAIL_SMTP_PORT.*EADDRINUSE/);
+});
+
+test.serial('mail from the null sender (MAIL FROM:<>) is recorded but never answered', async (t) => {
+  const raw = 'From: robot@customer.test\r\nTo: support@parley.test\r\nSubject: Your ticket\r\nMessage-ID: <null-sender@customer.test>\r\n\r\nThis mailbox is not monitored.\r\n';
+  const info = await client().sendMail({ envelope: { from: '', to: ['support@parley.test'] }, raw } as any);
+  t.regex(info.response, /\(ignored\)/);
+  const row = await w.db.knex('email_inbound').orderBy('id', 'desc').first();
+  t.regex(row.reason, /null sender/);
+  t.is(fromJsonColumn<{ from: string }>(row.envelope).from, '');
 });

@@ -6,8 +6,7 @@
 import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { TooLargeError } from '../../core/index.ts';
-import type { EmailChannel } from '../../channels/email/channel.ts';
-import { EmptyMessageError } from '../../channels/email/ingest.ts';
+import { EmptyMessageError, type EmailChannel } from '../../channels/email/index.ts';
 import type { Command, CommandIo } from '../cli.ts';
 import { ConfigError } from '../config.ts';
 import { emailChannelOf, openParleyForMail, resultJson, resultLine } from './mail-shared.ts';

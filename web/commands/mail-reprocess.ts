@@ -2,7 +2,7 @@
 // done) through the pipeline again, e.g. after a fix. The stored original is
 // what is parsed, so nothing depends on the sender resending it.
 import { parseArgs } from 'node:util';
-import type { EmailChannel } from '../../channels/email/channel.ts';
+import type { EmailChannel } from '../../channels/email/index.ts';
 import type { Command, CommandIo } from '../cli.ts';
 import { emailChannelOf, openParleyForMail, resultJson, resultLine } from './mail-shared.ts';
 

@@ -1,9 +1,8 @@
 // What the mail:* commands share: the service built exactly as `start` builds
 // it (every feature's follow-ups registered, so a piped mail still gets its
 // bot answer once the service runs), without listening on anything.
-import type { Command, CommandIo } from '../cli.ts';
-import { EmailChannel } from '../../channels/email/channel.ts';
-import type { IngestResult } from '../../channels/email/ingest.ts';
+import type { CommandIo } from '../cli.ts';
+import { EmailChannel, type IngestResult } from '../../channels/email/index.ts';
 import { loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { createParley, type Parley } from '../server.ts';
@@ -40,5 +39,3 @@ export function resultLine(result: IngestResult): string {
   const why = result.reason ? ` (${result.reason})` : '';
   return `${result.status}${where}: ${result.subject || '(no subject)'} from ${result.from ?? '(unknown sender)'}${why}`;
 }
-
-export type { Command };

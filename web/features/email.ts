@@ -7,10 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { EmailChannel } from '../../channels/email/channel.ts';
-import { STATUS_NOTICE_JOB, statusNoticeHandler } from '../../channels/email/notifications.ts';
-import type { EmailSettings } from '../../channels/email/settings.ts';
-import { surveyPages } from '../../channels/email/survey-pages.ts';
+import { EmailChannel, STATUS_NOTICE_JOB, statusNoticeHandler, surveyPages, type EmailSettings } from '../../channels/email/index.ts';
 import { ConfigError, intSetting, parseEnvGroup } from '../config.ts';
 import type { ParleyParts } from '../server.ts';
 
