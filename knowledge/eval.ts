@@ -46,8 +46,9 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** `k`: results fetched per query; a relevant article ranked below k counts as not found (MRR@k). */
 export async function evaluate(kb: KnowledgeBase, queries: EvalQuery[], options: { k?: number; slugOf?: (id: string) => string } = {}): Promise<EvalReport> {
-  const k = Math.max(options.k ?? 10, 10);
+  const k = options.k ?? 10;
   const slugOf = options.slugOf ?? ((id: string) => id);
   let r1 = 0;
   let r5 = 0;

@@ -13,4 +13,5 @@ export { readArticles, ImportSourceError } from './ingest/sources.ts';
 export type { IndexStatus } from './index/knowledge-index.ts';
 export { evaluate, readEvalQueries, percentile, type EvalQuery, type EvalReport } from './eval.ts';
 export { slugify } from './text/slug.ts';
+export { plainText, plainTextExcerpt, summarize } from './text/markdown.ts';
 export * from './types.ts';

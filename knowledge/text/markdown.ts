@@ -120,3 +120,10 @@ export function summarize(markdown: string, maxChars = 240): string {
   const cut = flat.slice(0, maxChars);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), maxChars / 2)).replace(/[,;:.\s]+$/, '')}…`;
 }
+
+/** The text without markup on one line, cut at a word boundary. */
+export function plainTextExcerpt(markdown: string, maxChars = 200): string {
+  const flat = plainText(markdown).replace(/\s+/g, ' ').trim();
+  if (flat.length <= maxChars) return flat;
+  return `${flat.slice(0, maxChars).replace(/\s+\S*$/, '')}…`;
+}
