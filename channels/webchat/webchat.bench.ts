@@ -24,6 +24,18 @@ export async function run(report: Report, options: { env: NodeJS.ProcessEnv; qui
   const rounds = options.quick ? 10 : 30;
   const posts = options.quick ? 1_000 : 5_000;
 
+  // Ceiling for memory: bare Node HTTP holding the same number of streams.
+  const raw = await startProcess('raw-sse-process.ts', options.env, {});
+  let rawPerClient: number;
+  try {
+    const idle = await raw.rss();
+    const held = await mapLimit(Array.from({ length: clients }, () => '/'), 200, (link) => openStream(raw.url, link));
+    rawPerClient = ((await raw.rss()) - idle) / held.length / 1024;
+    for (const s of held) s.close();
+  } finally {
+    await raw.stop();
+  }
+
   const service = await startService(options.env);
   try {
     const base = await service.rss();
@@ -58,7 +70,13 @@ export async function run(report: Report, options: { env: NodeJS.ProcessEnv; qui
     const held = await service.rss();
     report({ name: 'sse_clients', value: streams.length, unit: 'clients', target: '10,000' });
     report({ name: 'sse_rss_mb', value: held / 1048576, unit: 'MB', target: '< 300 MB with 10,000 clients' });
-    report({ name: 'sse_rss_per_client_kb', value: (held - before) / streams.length / 1024, unit: 'KB' });
+    report({
+      name: 'sse_rss_per_client_kb',
+      value: (held - before) / streams.length / 1024,
+      unit: 'KB',
+      ceiling: rawPerClient,
+      ceilingName: 'node_http_sse_rss_per_client_kb',
+    });
     report({ name: 'service_rss_idle_mb', value: base / 1048576, unit: 'MB' });
 
     // Fan-out: `watchers` streams on one conversation (with the idle ones
@@ -94,21 +112,24 @@ interface Service {
   stop(): Promise<void>;
 }
 
-async function startService(env: NodeJS.ProcessEnv): Promise<Service> {
+function startService(env: NodeJS.ProcessEnv): Promise<Service> {
+  return startProcess('service-process.ts', env, {
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    KB_BOT: 'false',
+    EMAIL_SMTP_ENABLED: 'false',
+    WEBCHAT_POSTS_PER_MINUTE: '10000',
+    WEBCHAT_SESSIONS_PER_MINUTE: '100000',
+    WORKER_POLL_MS: '200',
+  });
+}
+
+/** Runs bench/<script> in a child process with a fresh DATA_DIR. */
+async function startProcess(script: string, env: NodeJS.ProcessEnv, extra: Record<string, string>): Promise<Service> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-webchat-bench-'));
-  const child: ChildProcess = fork(path.join(here, 'bench', 'service-process.ts'), [], {
+  const child: ChildProcess = fork(path.join(here, 'bench', script), [], {
     execArgv: ['--import', 'tsx', '--expose-gc'],
-    env: {
-      PATH: env.PATH,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      LOG_LEVEL: 'error',
-      KB_BOT: 'false',
-      EMAIL_SMTP_ENABLED: 'false',
-      WEBCHAT_POSTS_PER_MINUTE: '10000',
-      WEBCHAT_SESSIONS_PER_MINUTE: '100000',
-      WORKER_POLL_MS: '200',
-    },
+    env: { PATH: env.PATH, DATA_DIR: dataDir, ...extra },
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   const url = await new Promise<string>((resolve, reject) => {
