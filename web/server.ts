@@ -31,6 +31,7 @@ import {
 import { createApp } from './app.ts';
 import { knowledge } from './features/knowledge.ts';
 import { surveys } from './features/surveys.ts';
+import { webchat } from './features/webchat.ts';
 import { emailFeature } from './features/email.ts';
 import type { Config } from './config.ts';
 
@@ -73,7 +74,7 @@ export interface ParleyParts {
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [knowledge, surveys, emailFeature];
+export const features: Feature[] = [knowledge, surveys, webchat, emailFeature];
 
 export interface Parley extends ParleyParts {
   app: Koa;
