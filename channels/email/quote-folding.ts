@@ -22,6 +22,8 @@ const ATTRIBUTION = [
   /^Op\b.{3,300}\bschreef\b.{0,100}:\s*$/i,
   /^Em\b.{3,300}\bescreveu:\s*$/i,
 ];
+// Cheap first test, so the long patterns above run only on candidate lines.
+const ATTRIBUTION_START = /^(On|Le|Am|El|Il|Op|Em)\b/i;
 const ORIGINAL_MESSAGE = /^\s*-{2,}\s*(Original Message|Ursprüngliche Nachricht|Message d'origine|Mensaje original)\s*-{2,}\s*$/i;
 const OUTLOOK_RULE = /^_{20,}\s*$/;
 const HEADER_FROM = /^\*?(From|De|Von|Van|Da):\*?\s/;
@@ -33,9 +35,11 @@ function historyStart(lines: string[]): number {
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i]!.trim();
     if (line.includes(REPLY_MARKER)) return i;
-    // Gmail wraps a long attribution over two lines.
-    const joined = i + 1 < lines.length ? `${line} ${lines[i + 1]!.trim()}` : line;
-    if (ATTRIBUTION.some((re) => re.test(line) || re.test(joined))) return i;
+    if (ATTRIBUTION_START.test(line)) {
+      // Gmail wraps a long attribution over two lines.
+      const joined = i + 1 < lines.length ? `${line} ${lines[i + 1]!.trim()}` : line;
+      if (ATTRIBUTION.some((re) => re.test(line) || re.test(joined))) return i;
+    }
     if (ORIGINAL_MESSAGE.test(line)) return i;
     if (OUTLOOK_RULE.test(line) && lines.slice(i + 1, i + 3).some((l) => HEADER_FROM.test(l.trim()))) return i;
     if (HEADER_FROM.test(line) && lines.slice(i + 1, i + 4).some((l) => HEADER_SENT.test(l.trim())) && i > 0 && lines[i - 1]!.trim() === '') return i;
