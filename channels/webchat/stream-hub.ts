@@ -23,6 +23,13 @@ interface Connection {
   server: Server | undefined;
   /** Live frames held back while the connection catches up; null once live. */
   pending: { messageId?: number; frame: string }[] | null;
+  /**
+   * Messages the catch-up sent. Their bus events can still arrive after it
+   * (PostgreSQL notifies after the commit the catch-up already read), so they
+   * are skipped until the set is dropped, DEDUPE_MS after going live.
+   */
+  caughtUp: Set<number> | null;
+  liveAt: number;
 }
 
 interface TicketHub {
@@ -34,6 +41,7 @@ interface TicketHub {
 }
 
 const HEARTBEAT_MS = 25_000;
+const DEDUPE_MS = 30_000;
 /** A watcher that has not read this much is too slow to keep. */
 const MAX_BUFFERED_BYTES = 1 << 20;
 
@@ -86,7 +94,7 @@ export class StreamHub {
 
   /** Takes over the response: SSE headers, catch-up after `afterId`, then live events. */
   async attach(ticket: Ticket, req: IncomingMessage, res: ServerResponse, afterId: number, headers: Record<string, string>): Promise<void> {
-    const connection: Connection = { ticketId: ticket.id, res, server: (req.socket as any).server, pending: [] };
+    const connection: Connection = { ticketId: ticket.id, res, server: (req.socket as any).server, pending: [], caughtUp: null, liveAt: 0 };
     let hub = this.hubs.get(ticket.id);
     if (!hub) {
       hub = { connections: new Set(), queue: Promise.resolve(), refreshQueued: false };
@@ -117,6 +125,8 @@ export class StreamHub {
       }
       for (const held of connection.pending ?? []) if (!held.messageId || !sent.has(held.messageId)) this.write(connection, held.frame);
       connection.pending = null;
+      connection.caughtUp = sent.size ? sent : null;
+      connection.liveAt = Date.now();
     } catch (error) {
       this.deps.logger.warn({ err: error, ticketId: ticket.id }, 'web chat stream catch-up failed');
       res.destroy();
@@ -177,7 +187,7 @@ export class StreamHub {
   private broadcast(hub: TicketHub, item: { messageId?: number; frame: string }): void {
     for (const connection of hub.connections) {
       if (connection.pending) connection.pending.push(item);
-      else this.write(connection, item.frame);
+      else if (!(item.messageId && connection.caughtUp?.has(item.messageId))) this.write(connection, item.frame);
     }
   }
 
@@ -194,8 +204,10 @@ export class StreamHub {
   private tick(): void {
     this.ticks++;
     const heartbeat = this.ticks % (HEARTBEAT_MS / 1000) === 0;
+    const now = Date.now();
     for (const hub of this.hubs.values()) {
       for (const connection of hub.connections) {
+        if (connection.caughtUp && now - connection.liveAt > DEDUPE_MS) connection.caughtUp = null;
         if (connection.server && !connection.server.listening) connection.res.end();
         else if (heartbeat && !connection.pending) this.write(connection, ': ping\n\n');
       }
