@@ -1,0 +1,41 @@
+// Who is asking: the signed-in customer behind the session, loaded once per
+// request. Pages that need one send a signed-out browser to sign in (and back
+// afterwards); anything else answers 401.
+import type { Knex } from 'knex';
+import type { Context, Next } from 'koa';
+import { Customer } from '../../core/index.ts';
+import { currentSession } from '../auth/sessions.ts';
+import { isHtmx } from '../http/htmx.ts';
+import { HttpError } from '../http/http-error.ts';
+
+export async function viewerOf(ctx: Context, knex: Knex): Promise<Customer | undefined> {
+  if (ctx.state.customer !== undefined) return ctx.state.customer ?? undefined;
+  const customerId = currentSession(ctx)?.customerId;
+  const customer = customerId ? await Customer.query(knex).findById(customerId) : undefined;
+  ctx.state.customer = customer ?? null;
+  return customer;
+}
+
+export function customerOf(ctx: Context): Customer {
+  const customer = ctx.state.customer as Customer | null | undefined;
+  if (!customer) throw new Error('requireCustomer middleware is not mounted on this route');
+  return customer;
+}
+
+export function requireCustomer(knex: Knex) {
+  return async function signedInCustomer(ctx: Context, next: Next) {
+    if (await viewerOf(ctx, knex)) return next();
+    if (ctx.method === 'GET' && ctx.accepts('html') && !ctx.path.endsWith('/stream')) {
+      const target = `/sign-in?next=${encodeURIComponent(ctx.url)}`;
+      if (isHtmx(ctx)) {
+        ctx.set('HX-Redirect', target);
+        ctx.status = 200;
+        ctx.body = '';
+        return;
+      }
+      ctx.redirect(target);
+      return;
+    }
+    throw new HttpError(401, 'unauthorized', 'Please sign in again to continue.');
+  };
+}
