@@ -33,6 +33,7 @@ import { knowledge } from './features/knowledge.ts';
 import { surveys } from './features/surveys.ts';
 import { webchat } from './features/webchat.ts';
 import { emailFeature } from './features/email.ts';
+import { portal } from './features/portal.ts';
 import type { Config } from './config.ts';
 
 export interface ParleyDeps {
@@ -69,12 +70,14 @@ export interface ParleyParts {
   onStop(hook: () => Promise<void>): void;
   /** The knowledge base (articles, search, answers), set by the knowledge feature, which is wired first. */
   knowledge?: import('../knowledge/index.ts').KnowledgeBase;
+  /** Sends mail that is not a ticket message (sign-in links); the portal writes .eml files to DATA_DIR/outbox when unset. */
+  mailer?: { send(mail: { to: string; subject: string; text: string; html?: string; automatic?: boolean }): Promise<void> };
 }
 
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [knowledge, surveys, webchat, emailFeature];
+export const features: Feature[] = [knowledge, surveys, webchat, emailFeature, portal];
 
 export interface Parley extends ParleyParts {
   app: Koa;
