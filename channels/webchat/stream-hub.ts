@@ -38,6 +38,8 @@ interface TicketHub {
   queue: Promise<void>;
   /** A ticket refresh is queued and not started: later changes ride along with it. */
   refreshQueued: boolean;
+  /** The last ticket frame every connection has seen; an identical one is not sent again. */
+  lastTicketFrame: string | null;
 }
 
 const HEARTBEAT_MS = 25_000;
@@ -97,11 +99,13 @@ export class StreamHub {
     const connection: Connection = { ticketId: ticket.id, res, server: (req.socket as any).server, pending: [], caughtUp: null, liveAt: 0 };
     let hub = this.hubs.get(ticket.id);
     if (!hub) {
-      hub = { connections: new Set(), queue: Promise.resolve(), refreshQueued: false };
+      hub = { connections: new Set(), queue: Promise.resolve(), refreshQueued: false, lastTicketFrame: null };
       this.hubs.set(ticket.id, hub);
       this.deps.onWatchChange?.(ticket.id, true);
     }
     hub.connections.add(connection);
+    // Its snapshot may be newer than what the others last got: resend the next one.
+    hub.lastTicketFrame = null;
     req.socket.setNoDelay(true);
     req.socket.setTimeout(0);
     res.writeHead(200, {
@@ -181,7 +185,11 @@ export class StreamHub {
   private async relayTicket(ticketId: number, hub: TicketHub): Promise<void> {
     if (hub.connections.size === 0) return;
     const ticket = await this.deps.source.ticket(ticketId);
-    if (ticket) this.broadcast(hub, { frame: frame('ticket', await this.deps.source.conversation(ticket)) });
+    if (!ticket) return;
+    const update = frame('ticket', await this.deps.source.conversation(ticket));
+    if (update === hub.lastTicketFrame) return;
+    hub.lastTicketFrame = update;
+    this.broadcast(hub, { frame: update });
   }
 
   private broadcast(hub: TicketHub, item: { messageId?: number; frame: string }): void {

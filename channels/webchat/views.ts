@@ -44,7 +44,6 @@ export interface ConversationView {
   handler: 'bot' | 'human';
   handoffReason: string | null;
   createdAt: number;
-  updatedAt: number;
   /** A satisfaction survey went out (on resolution of an answered conversation): offer the rating. */
   surveyed: boolean;
   /** The satisfaction rating, once given. */
@@ -119,7 +118,6 @@ export class Views {
       handler: ticket.handler,
       handoffReason: ticket.handoffReason,
       createdAt: ticket.createdAt,
-      updatedAt: ticket.updatedAt,
       surveyed: Boolean(survey),
       csat: csat ? { score: csat.score, comment: csat.comment } : null,
       followUp,
