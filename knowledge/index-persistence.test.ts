@@ -141,3 +141,24 @@ test('unreadable index files mean a rebuild, not a failure', async (t) => {
   t.regex(again.status().rebuildReason ?? '', /unreadable/);
   t.is((await again.search('archive a finished board'))[0]?.article.slug, 'archive');
 });
+
+test('after a restart the vectors serve at once; the lexical index joins once loaded', async (t) => {
+  const kb = await openTestKb();
+  t.teardown(() => kb.close());
+  await kb.kb.import([{ slug: 'archive', title: 'Archive a board', body: long('archive a finished board') }]);
+  await kb.kb.close();
+  const again = await KnowledgeBase.open({
+    knex: kb.db.knex,
+    logger: pino({ level: 'silent' }),
+    now: () => Date.now(),
+    space: EmbeddingSpace.hashed(),
+    settings: testSettings(kb.indexDir),
+  });
+  t.teardown(() => again.close());
+  t.is(again.status().source, 'loaded');
+  t.is(again.status().lexical, 'loading');
+  t.is((await again.search('archive a finished board'))[0]?.article.slug, 'archive', 'vectors alone already find it');
+  await again.ready();
+  t.is(again.status().lexical, 'ready');
+  t.is((await again.search('archive a finished board'))[0]?.article.slug, 'archive');
+});

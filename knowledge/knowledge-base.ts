@@ -11,7 +11,8 @@ import { importArticles, type ImportProgress, type ImportResult } from './ingest
 import { readArticles } from './ingest/sources.ts';
 import { KnowledgeIndex, type IndexStatus } from './index/knowledge-index.ts';
 import { scoreRanked } from './retrieval/confidence.ts';
-import { completeCosines, fuse, type RetrievalFilter } from './retrieval/hybrid.ts';
+import { completeCosines, completeCoverage, fuse, type RetrievalFilter } from './retrieval/hybrid.ts';
+import { articleHeading } from './ingest/embed-chunks.ts';
 import type { KnowledgeSettings } from './settings.ts';
 import { categoryTree, findCategoryBySlug, listCategories } from './store/categories.ts';
 import {
@@ -55,6 +56,7 @@ export class KnowledgeBase {
   private readonly chunker: Chunker;
   private readonly answerer: Answerer;
   private lastRefreshCheck = 0;
+  private refreshing = false;
   private saveTimer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly deps: KnowledgeBaseDeps) {
@@ -102,6 +104,15 @@ export class KnowledgeBase {
 
   status(): IndexStatus {
     return { ...this.index.status };
+  }
+
+  /**
+   * Resolves once the lexical index is loaded too (open() returns as soon as
+   * the vectors are; on a large knowledge base the lexical index follows
+   * seconds later). Batch jobs and tests wait for it; the service does not.
+   */
+  ready(): Promise<void> {
+    return this.index.lexicalLoaded;
   }
 
   articleUrl(slug: string): string {
@@ -156,14 +167,14 @@ export class KnowledgeBase {
 
   /** Articles close to this one (its title and summary as the query), itself excluded. */
   async related(articleId: number, options: { limit?: number } = {}): Promise<SearchHit[]> {
-    await this.maybeRefresh();
+    this.maybeRefresh();
     const article = this.index.articles.get(articleId) ?? (await this.getArticle(articleId, { includeDrafts: true }));
     if (!article) return [];
     return this.search(`${article.title}\n${article.summary}`, { limit: options.limit ?? 5, excludeArticleIds: [articleId], passages: 1 });
   }
 
   async retrieve(query: string, options: SearchOptions = {}): Promise<Retrieval> {
-    await this.maybeRefresh();
+    this.maybeRefresh();
     const limit = options.limit ?? 5;
     const text = query.trim().slice(0, 2000);
     if (!text) return { hits: [] };
@@ -179,10 +190,19 @@ export class KnowledgeBase {
     const fusion = this.deps.settings.fusion;
     // Two at least: an article's confidence depends on its closest rival.
     const ranked = fuse(this.index, { text, vector }, fusion, options).slice(0, Math.max(limit, 2));
-    completeCosines(this.index, ranked, vector);
-    const scores = scoreRanked(ranked);
     const perArticle = options.passages ?? 2;
-    const texts = await chunkTexts(this.deps.knex, ranked.flatMap((r) => r.chunkIds.slice(0, perArticle)));
+    const texts = await chunkTexts(this.deps.knex, ranked.flatMap((r) => r.chunkIds.slice(0, Math.max(perArticle, 1))));
+    completeCosines(this.index, ranked, vector);
+    completeCoverage(
+      ranked,
+      text,
+      (id) => {
+        const a = this.index.articles.get(id);
+        return a ? articleHeading(a.title, a.tags) : '';
+      },
+      (chunkId) => texts.get(chunkId)?.text,
+    );
+    const scores = scoreRanked(ranked);
     const hits = ranked.slice(0, limit).flatMap((r, i): SearchHit[] => {
       const article = this.index.articles.get(r.articleId);
       if (!article) return [];
@@ -195,13 +215,22 @@ export class KnowledgeBase {
     return { hits, embeddingError };
   }
 
-  /** Checks the tables for changes made elsewhere, at most every refreshIntervalMs. */
-  private async maybeRefresh(): Promise<void> {
+  /**
+   * Looks for changes made elsewhere (another instance, `kb:import`) at most
+   * every refreshIntervalMs, in the background: a search never waits for it.
+   */
+  private maybeRefresh(): void {
     const now = performance.now();
-    if (now - this.lastRefreshCheck < this.deps.settings.refreshIntervalMs) return;
+    if (this.refreshing || now - this.lastRefreshCheck < this.deps.settings.refreshIntervalMs) return;
     this.lastRefreshCheck = now;
-    const { added, removed } = await this.index.refresh();
-    if (added || removed) this.scheduleSave();
+    this.refreshing = true;
+    this.index
+      .refresh()
+      .then(({ added, removed }) => {
+        if (added || removed) this.scheduleSave();
+      })
+      .catch((err) => this.deps.logger.warn({ err }, 'knowledge index: refresh failed'))
+      .finally(() => (this.refreshing = false));
   }
 
   // ---- writing -------------------------------------------------------------
@@ -214,7 +243,7 @@ export class KnowledgeBase {
       inputs,
       options.onProgress,
     );
-    await this.index.refresh();
+    await this.index.refresh({ force: true });
     this.scheduleSave();
     return result;
   }
@@ -228,7 +257,7 @@ export class KnowledgeBase {
   async deleteArticle(articleId: number): Promise<boolean> {
     const deleted = await deleteArticleRow(this.deps.knex, articleId);
     if (deleted) {
-      await this.index.refresh();
+      await this.index.refresh({ force: true });
       this.scheduleSave();
     }
     return deleted;

@@ -25,13 +25,7 @@ const manifestSchema = z.object({
 });
 export type IndexManifest = z.infer<typeof manifestSchema>;
 
-export interface LoadedIndexes {
-  vectors: VectorIndex;
-  lexical: LexicalIndex;
-  manifest: IndexManifest;
-}
-
-export type LoadOutcome = { ok: true; indexes: LoadedIndexes } | { ok: false; reason: string };
+export type ManifestOutcome = { ok: true; manifest: IndexManifest } | { ok: false; reason: string };
 
 export function lexicalSignature(o: LexicalOptions): string {
   return `terms-v1:${o.titleBoost}:${o.k1}:${o.b}`;
@@ -44,8 +38,8 @@ export class IndexFiles {
     return path.join(this.dir, 'manifest.json');
   }
 
-  /** Loads the saved pair when it was built for this model and these settings. */
-  async load(expect: { embeddingModel: string; dimensions: number | undefined; hnsw: HnswOptions; lexical: LexicalOptions }): Promise<LoadOutcome> {
+  /** The saved manifest, if the indexes it names were built for this model and these settings. */
+  async manifest(expect: { embeddingModel: string; dimensions: number | undefined; lexical: LexicalOptions }): Promise<ManifestOutcome> {
     let manifest: IndexManifest;
     try {
       const parsed = manifestSchema.safeParse(JSON.parse(await fs.promises.readFile(this.manifestPath, 'utf8')));
@@ -59,17 +53,16 @@ export class IndexFiles {
       return { ok: false, reason: `built with ${manifest.dimensions}-dimensional vectors, the model gives ${expect.dimensions}` };
     }
     if (manifest.lexical !== lexicalSignature(expect.lexical)) return { ok: false, reason: 'built with other lexical settings' };
-    try {
-      const [vectors, json] = await Promise.all([
-        VectorIndex.load(path.join(this.dir, manifest.vectorsFile), manifest.dimensions, expect.hnsw, manifest.chunkIds),
-        fs.promises.readFile(path.join(this.dir, manifest.lexicalFile), 'utf8'),
-      ]);
-      const lexical = LexicalIndex.load(json, expect.lexical);
-      if (lexical.size !== manifest.chunkIds.length) return { ok: false, reason: 'lexical index does not match its manifest' };
-      return { ok: true, indexes: { vectors, lexical, manifest } };
-    } catch (error) {
-      return { ok: false, reason: `unreadable index files (${(error as Error).message})` };
-    }
+    return { ok: true, manifest };
+  }
+
+  loadVectors(manifest: IndexManifest, hnsw: HnswOptions): Promise<VectorIndex> {
+    return VectorIndex.load(path.join(this.dir, manifest.vectorsFile), manifest.dimensions, hnsw, manifest.chunkIds);
+  }
+
+  async loadLexical(manifest: IndexManifest, lexical: LexicalOptions): Promise<LexicalIndex> {
+    const json = await fs.promises.readFile(path.join(this.dir, manifest.lexicalFile), 'utf8');
+    return LexicalIndex.load(json, lexical, manifest.chunkIds);
   }
 
   async save(indexes: { vectors: VectorIndex; lexical: LexicalIndex }, embeddingModel: string, now: number): Promise<void> {

@@ -5,6 +5,11 @@
 // otherwise rebuilds them; `refresh` brings them in line with the tables by
 // adding and removing only the chunks that differ, whoever changed them
 // (this process, `kb:import`, another instance on the same database).
+//
+// On a large knowledge base the saved lexical index takes seconds to load,
+// the vectors a fraction of that: opening waits for the vectors only, and the
+// lexical index joins in the background (searches use the vectors alone for
+// those seconds). All maintenance runs one operation at a time.
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { EmbeddingSpace } from '../embeddings/space.ts';
@@ -12,7 +17,7 @@ import { embedChunks } from '../ingest/embed-chunks.ts';
 import { fingerprint, listArticleSummaries, toSummary, type UrlFor } from '../store/articles.ts';
 import { countChunks, countStaleEmbeddings, listChunkRefs, readChunksToReembed, readIndexable, storeEmbeddings, storedDimensions } from '../store/chunks.ts';
 import type { ArticleSummary } from '../types.ts';
-import { IndexFiles } from './index-files.ts';
+import { IndexFiles, type IndexManifest } from './index-files.ts';
 import { LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical-index.ts';
 import { VectorIndex, type HnswOptions, type VectorHit } from './vector-index.ts';
 
@@ -34,6 +39,8 @@ export interface IndexStatus {
   source: 'loaded' | 'built';
   /** Why the saved indexes were not used (missing, other model, wrong dimensions...). */
   rebuildReason?: string;
+  /** 'loading' while a saved lexical index is still being read after open. */
+  lexical: 'ready' | 'loading';
   chunks: number;
   articles: number;
   embeddingModel: string;
@@ -50,6 +57,10 @@ export interface RefreshResult {
 export class KnowledgeIndex {
   vectors: VectorIndex | undefined;
   lexical: LexicalIndex;
+  /** False while a saved lexical index loads in the background. */
+  private lexicalReady = true;
+  /** Settles when the background lexical load is done (at once when there is none). */
+  lexicalLoaded: Promise<void> = Promise.resolve();
   /** chunk id -> article id */
   readonly chunkArticle = new Map<number, number>();
   /** article id -> summary (drafts too; search filters them) */
@@ -63,7 +74,7 @@ export class KnowledgeIndex {
   constructor(private readonly deps: KnowledgeIndexDeps) {
     this.files = new IndexFiles(deps.dir);
     this.lexical = LexicalIndex.create(deps.lexical);
-    this.status = { source: 'built', chunks: 0, articles: 0, embeddingModel: deps.space.id, dimensions: deps.space.dimensions, reembedded: 0 };
+    this.status = { source: 'built', lexical: 'ready', chunks: 0, articles: 0, embeddingModel: deps.space.id, dimensions: deps.space.dimensions, reembedded: 0 };
   }
 
   /** Runs index maintenance one operation at a time (open, refresh, save, reindex). */
@@ -83,31 +94,55 @@ export class KnowledgeIndex {
         // mismatch with what is stored fails the start with a clear message.
         if (space.dimensions === undefined) await space.embedQuery('vector length check');
       }
-      const loaded = await this.files.load({ embeddingModel: space.id, dimensions: space.dimensions ?? stored, hnsw: this.deps.hnsw, lexical: this.deps.lexical });
-      if (loaded.ok) {
-        this.vectors = loaded.indexes.vectors;
-        this.lexical = loaded.indexes.lexical;
-        this.status.source = 'loaded';
-      } else {
-        this.status.source = 'built';
-        this.status.rebuildReason = loaded.reason;
-        if (loaded.reason !== 'missing') logger.info({ reason: loaded.reason }, 'knowledge index: rebuilding from the database');
+      const saved = await this.files.manifest({ embeddingModel: space.id, dimensions: space.dimensions ?? stored, lexical: this.deps.lexical });
+      let rebuildReason = saved.ok ? undefined : saved.reason;
+      if (saved.ok) {
+        try {
+          this.vectors = await this.files.loadVectors(saved.manifest, this.deps.hnsw);
+        } catch (error) {
+          rebuildReason = `unreadable index files (${(error as Error).message})`;
+        }
+      }
+      this.status.source = rebuildReason ? 'built' : 'loaded';
+      this.status.rebuildReason = rebuildReason;
+      if (rebuildReason) {
+        if (rebuildReason !== 'missing') logger.info({ reason: rebuildReason }, 'knowledge index: rebuilding from the database');
         this.dirty = true;
+      } else {
+        this.lexicalReady = false;
+        this.status.lexical = 'loading';
       }
       this.status.reembedded = await this.reembed('stale');
       await this.sync(true);
-      if (this.dirty) await this.persist();
-      return this.status;
+      if (this.dirty && this.lexicalReady) await this.persist();
+      if (saved.ok && !rebuildReason) {
+        const manifest = saved.manifest;
+        this.lexicalLoaded = this.exclusive(() => this.loadLexical(manifest)).catch((err) => logger.error({ err }, 'knowledge index: lexical index not loaded'));
+      }
+      return { ...this.status };
     });
   }
 
+  /** Reads the saved lexical index (or rebuilds it when unreadable), then catches it up. */
+  private async loadLexical(manifest: IndexManifest): Promise<void> {
+    const started = performance.now();
+    try {
+      this.lexical = await this.files.loadLexical(manifest, this.deps.lexical);
+    } catch (error) {
+      this.deps.logger.info({ reason: (error as Error).message }, 'knowledge index: rebuilding the lexical index from the database');
+      this.lexical = LexicalIndex.create(this.deps.lexical);
+      this.dirty = true;
+    }
+    this.lexicalReady = true;
+    this.status.lexical = 'ready';
+    const { added, removed } = await this.sync(true);
+    this.deps.logger.debug({ ms: Math.round(performance.now() - started), added, removed }, 'knowledge index: lexical index ready');
+    if (this.dirty) await this.persist();
+  }
+
   /** Catches up with the tables if anything changed since the last look. */
-  refresh(): Promise<RefreshResult> {
-    return this.exclusive(async () => {
-      const result = await this.sync(false);
-      if (result.added || result.removed) this.dirty = true;
-      return result;
-    });
+  refresh(options: { force?: boolean } = {}): Promise<RefreshResult> {
+    return this.exclusive(() => this.sync(Boolean(options.force)));
   }
 
   /** Embeds every chunk again with the current model and rebuilds both indexes. */
@@ -115,25 +150,23 @@ export class KnowledgeIndex {
     return this.exclusive(async () => {
       this.vectors = undefined;
       this.lexical = LexicalIndex.create(this.deps.lexical);
+      this.lexicalReady = true;
+      this.status.lexical = 'ready';
       this.chunkArticle.clear();
       this.status.reembedded = await this.reembed('all', onProgress);
       this.status.source = 'built';
       this.status.rebuildReason = 'reindex';
       await this.sync(true);
       await this.persist();
-      return this.status;
+      return { ...this.status };
     });
   }
 
   /** Writes the indexes to disk if they changed since the last write. */
   save(): Promise<void> {
     return this.exclusive(async () => {
-      if (this.dirty) await this.persist();
+      if (this.dirty && this.lexicalReady) await this.persist();
     });
-  }
-
-  get isDirty(): boolean {
-    return this.dirty;
   }
 
   searchVectors(query: Float32Array, k: number): VectorHit[] {
@@ -141,7 +174,7 @@ export class KnowledgeIndex {
   }
 
   searchLexical(query: string, k: number): LexicalHit[] {
-    return this.lexical.query(query, k);
+    return this.lexicalReady ? this.lexical.query(query, k) : [];
   }
 
   private async persist(): Promise<void> {
@@ -173,6 +206,11 @@ export class KnowledgeIndex {
     return done;
   }
 
+  /**
+   * Makes the catalog and the indexes match the tables: chunks that are gone
+   * leave both indexes, chunks an index lacks are read and added. The lexical
+   * index is left alone while it loads (its load ends with this same sync).
+   */
   private async sync(force: boolean): Promise<RefreshResult> {
     const { knex } = this.deps;
     const fp = await fingerprint(knex);
@@ -190,17 +228,24 @@ export class KnowledgeIndex {
     for (const id of this.vectors?.ids() ?? []) {
       if (!wanted.has(id)) {
         this.vectors!.remove(id);
-        this.lexical.remove(id);
         removed++;
       }
     }
-    const missing = refs.filter((r) => !this.vectors?.has(r.id) || !this.lexical.has(r.id)).map((r) => r.id);
+    if (this.lexicalReady) {
+      for (const id of this.lexical.ids()) {
+        if (!wanted.has(id)) {
+          this.lexical.remove(id);
+          removed++;
+        }
+      }
+    }
+    const missing = refs.filter((r) => !this.vectors?.has(r.id) || (this.lexicalReady && !this.lexical.has(r.id))).map((r) => r.id);
     let added = 0;
     for await (const batch of readIndexable(knex, missing)) {
       for (const chunk of batch) {
         if (!this.vectors) this.vectors = VectorIndex.create(chunk.vector.length, this.deps.hnsw, Math.max(1024, missing.length));
-        this.vectors.add(chunk.id, chunk.vector);
-        this.lexical.add({ id: chunk.id, title: chunk.title, text: chunk.text });
+        if (!this.vectors.has(chunk.id)) this.vectors.add(chunk.id, chunk.vector);
+        if (this.lexicalReady && !this.lexical.has(chunk.id)) this.lexical.add({ id: chunk.id, title: chunk.title, text: chunk.text });
         added++;
       }
     }

@@ -4,6 +4,7 @@
 // the same fusion at chunk level (its best passages), and the features the
 // confidence model reads.
 import { dot } from '../embeddings/space.ts';
+import { terms } from '../text/tokens.ts';
 import type { KnowledgeIndex } from '../index/knowledge-index.ts';
 
 export interface FusionSettings {
@@ -22,7 +23,7 @@ export interface RankedArticle {
   lexicalRank?: number;
   /** Best cosine between the query and one of the article's chunks. */
   cosine: number;
-  /** Share of the query's content terms found in the article's best lexical chunk. */
+  /** Share of the query's content terms in the article's heading and best passage (see completeCoverage). */
   coverage: number;
   /** The article's matching chunks, best first. */
   chunkIds: number[];
@@ -70,7 +71,6 @@ export function fuse(
     e.chunkScores.set(hit.id, (e.chunkScores.get(hit.id) ?? 0) + fusion.vectorWeight / (fusion.k + chunkRank + 1));
   });
 
-  const queryTerms = index.lexical.queryTerms(query.text).length;
   const lexicalHits = index.searchLexical(query.text, fusion.candidates);
   articleRank = 0;
   lexicalHits.forEach((hit, chunkRank) => {
@@ -81,15 +81,29 @@ export function fuse(
       e.lexicalRank = ++articleRank;
       e.fused += fusion.lexicalWeight / (fusion.k + e.lexicalRank);
     }
-    if (queryTerms > 0) e.coverage = Math.max(e.coverage, Math.min(1, hit.matched / queryTerms));
     e.chunkScores.set(hit.id, (e.chunkScores.get(hit.id) ?? 0) + fusion.lexicalWeight / (fusion.k + chunkRank + 1));
   });
 
   // Equal fused scores (first in one list, second in the other) are common
-  // with two retrievers: the article that covers more of the question wins.
-  const ranked = [...byArticle.values()].sort((a, b) => b.fused - a.fused || b.coverage - a.coverage || b.cosine - a.cosine || a.articleId - b.articleId);
+  // with two retrievers: the better match on words wins, then on meaning.
+  const ranked = [...byArticle.values()].sort(
+    (a, b) => b.fused - a.fused || (a.lexicalRank ?? Infinity) - (b.lexicalRank ?? Infinity) || b.cosine - a.cosine || a.articleId - b.articleId,
+  );
   for (const e of ranked) e.chunkIds = [...e.chunkScores.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   return ranked.map(({ chunkScores: _, ...rest }) => rest);
+}
+
+/**
+ * How much of the question an article covers: the share of the question's
+ * content terms found in its heading (title and tags) and its best passage.
+ */
+export function completeCoverage(ranked: RankedArticle[], question: string, headingOf: (articleId: number) => string, textOf: (chunkId: number) => string | undefined): void {
+  const wanted = new Set(terms(question));
+  if (wanted.size === 0) return;
+  for (const e of ranked) {
+    const found = new Set(terms(`${headingOf(e.articleId)}\n${textOf(e.chunkIds[0]) ?? ''}`).filter((t) => wanted.has(t)));
+    e.coverage = found.size / wanted.size;
+  }
 }
 
 /**

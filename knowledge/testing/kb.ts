@@ -47,6 +47,7 @@ export async function openTestKb(
     async reopen(o = {}) {
       const again = await open(o.space, o.chatModel);
       opened.push(again);
+      await again.ready();
       return again;
     },
     async close() {

@@ -17,6 +17,7 @@ export async function withKnowledge<T>(io: CommandIo, work: (kb: KnowledgeBase) 
   try {
     await migrate(db);
     const kb = await openKnowledge({ env, config, db, logger, clock: systemClock });
+    await kb.ready();
     try {
       return await work(kb);
     } finally {

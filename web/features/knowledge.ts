@@ -49,6 +49,7 @@ export const knowledgeEnvSchema = z.object({
   KB_CHUNK_OVERLAP: intSetting(0, 2000).default(DEFAULT_SETTINGS.chunking.chunkOverlap),
   KB_HASH_DIMENSIONS: intSetting(64, 4096).default(512),
   KB_HNSW_EF_SEARCH: intSetting(10, 2000).default(DEFAULT_SETTINGS.hnsw.efSearch),
+  KB_LEXICAL_BUDGET: intSetting(100, 10_000_000).default(DEFAULT_SETTINGS.lexical.postingBudget),
 });
 export type KnowledgeEnv = z.output<typeof knowledgeEnvSchema>;
 
@@ -83,6 +84,7 @@ export function knowledgeSettings(e: KnowledgeEnv, config: Config, indexDir: str
     titleWeight: e.KB_TITLE_WEIGHT,
     fusion: { ...DEFAULT_SETTINGS.fusion, k: e.KB_FUSION_K, vectorWeight: e.KB_VECTOR_WEIGHT, lexicalWeight: e.KB_LEXICAL_WEIGHT },
     hnsw: { ...DEFAULT_SETTINGS.hnsw, efSearch: e.KB_HNSW_EF_SEARCH },
+    lexical: { ...DEFAULT_SETTINGS.lexical, postingBudget: e.KB_LEXICAL_BUDGET },
     confidenceThreshold: e.KB_CONFIDENCE_THRESHOLD,
   };
 }
