@@ -5,8 +5,8 @@
 import type { OutboundMessage } from '../../core/index.ts';
 import { withCitations } from './citations.ts';
 
-export function messageMarkdown(message: OutboundMessage): string {
-  const body = withCitations(message);
+export function messageMarkdown(message: OutboundMessage, note = ''): string {
+  const body = withCitations(message) + note;
   if (message.authorType !== 'agent' || !message.authorName) return body;
   const name = message.authorName.replace(/[*_~`[\]\n]/g, '').trim();
   return name ? `**${name}**\n${body}` : body;

@@ -3,10 +3,12 @@
 // limits nor retries, so a 429 becomes a DeliveryError with Discord's
 // retry-after and the outbox schedules the retry. Unknown channels, missing
 // access or permissions and users who cannot be messaged end the delivery at
-// once with Discord's error.
+// once with Discord's error. An agent's files go with the last part (up to
+// ten, within the upload limit every server allows bots).
 import { DiscordAPIError, HTTPError, RateLimitError, Routes, type REST } from 'discord.js';
 import type { Logger } from 'pino';
-import { DeliveryError, type ChannelAdapter, type DeliveryReceipt, type OutboundMessage } from '../../core/index.ts';
+import { DeliveryError, type AttachmentStore, type ChannelAdapter, type DeliveryReceipt, type OutboundMessage } from '../../core/index.ts';
+import { filesToUpload, notSentNote } from '../common/outbound-files.ts';
 import type { RatingTokens } from '../common/rating-tokens.ts';
 import { discordReplyRefSchema } from './inbound.ts';
 import { discordPayloads } from './outbound.ts';
@@ -25,12 +27,16 @@ const PERMANENT_CODES = new Set([
   160005, // Thread is locked
 ]);
 
+const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+const FILES_PER_MESSAGE = 10;
+
 export class DiscordAdapter implements ChannelAdapter {
   readonly channel = 'discord' as const;
 
   constructor(
     private readonly deps: {
       rest: REST;
+      attachments: AttachmentStore;
       tokens: RatingTokens;
       logger: Logger;
       start: () => Promise<void>;
@@ -49,10 +55,14 @@ export class DiscordAdapter implements ChannelAdapter {
   async send(message: OutboundMessage, replyRef: unknown): Promise<DeliveryReceipt> {
     const ref = discordReplyRefSchema.safeParse(replyRef);
     if (!ref.success) throw new DeliveryError('not a Discord reply address', { permanent: true });
+    const { files, notSent } = await filesToUpload(this.deps.attachments, message, UPLOAD_MAX_BYTES);
+    const extra = files.splice(FILES_PER_MESSAGE);
+    const payloads = discordPayloads(message, ref.data, this.deps.tokens, notSentNote([...notSent, ...extra.map((f) => f.filename)]));
     let lastId: string | undefined;
-    for (const payload of discordPayloads(message, ref.data, this.deps.tokens)) {
+    for (const [i, payload] of payloads.entries()) {
+      const attach = i === payloads.length - 1 ? files.map((f) => ({ name: f.filename, data: f.data, contentType: f.contentType })) : [];
       try {
-        const sent = (await this.deps.rest.post(Routes.channelMessages(ref.data.channelId), { body: payload })) as { id?: string };
+        const sent = (await this.deps.rest.post(Routes.channelMessages(ref.data.channelId), { body: payload, files: attach.length ? attach : undefined })) as { id?: string };
         lastId = sent?.id ?? lastId;
       } catch (error) {
         throw toDeliveryError(error);

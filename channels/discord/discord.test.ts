@@ -1,6 +1,9 @@
 // The Discord channel end to end: the real composition root with discord.js,
 // connected to a fake Discord on loopback (REST and the gateway websocket).
 // The answering bot is the real knowledge bot with the demo articles.
+//
+// Serial: each test boots a whole service; running them one at a time keeps
+// the shared machine (and PostgreSQL's connection limit) out of trouble.
 import test from 'ava';
 import { FakeClock } from '../../core/testing/clock.ts';
 import { discordOptions } from '../../web/features/discord.ts';
@@ -49,7 +52,7 @@ async function askAndGetAnswer(w: World) {
   return { question, ticket, answer };
 }
 
-test('a direct message becomes a ticket; the bot answers in the DM with cited links and rating buttons', async (t) => {
+test.serial('a direct message becomes a ticket; the bot answers in the DM with cited links and rating buttons', async (t) => {
   const w = await world();
   try {
     t.true((w.discord.identifies[0].intents & (1 << 15)) !== 0, 'MESSAGE CONTENT intent requested');
@@ -72,7 +75,7 @@ test('a direct message becomes a ticket; the bot answers in the DM with cited li
   }
 });
 
-test('a message delivered twice is stored once and answered once; bots and our own messages are ignored', async (t) => {
+test.serial('a message delivered twice is stored once and answered once; bots and our own messages are ignored', async (t) => {
   const w = await world();
   try {
     const question = w.discord.message({ channelId: w.dm, content: QUESTION, dm: true });
@@ -90,7 +93,7 @@ test('a message delivered twice is stored once and answered once; bots and our o
   }
 });
 
-test('a mention in a server channel opens a thread that is the ticket; follow-ups in it need no mention', async (t) => {
+test.serial('a mention in a server channel opens a thread that is the ticket; follow-ups in it need no mention', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     w.discord.dispatch('GUILD_CREATE', w.discord.guildCreate());
@@ -113,7 +116,7 @@ test('a mention in a server channel opens a thread that is the ticket; follow-up
   }
 });
 
-test('attachments become attachments, fetched only from Discord\'s file hosts', async (t) => {
+test.serial('attachments become attachments, fetched only from Discord\'s file hosts', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const content = Buffer.from('log file contents');
@@ -134,7 +137,29 @@ test('attachments become attachments, fetched only from Discord\'s file hosts', 
   }
 });
 
-test('rating buttons: the asker\'s press is recorded and the buttons replaced; someone else is told no; surveys take 1-5', async (t) => {
+test.serial('an agent\'s files go with the reply; one that cannot be sent is named', async (t) => {
+  const w = await world({ KB_BOT: 'false' });
+  try {
+    sendDm(w, QUESTION);
+    const ticket = await waitFor(() => knex(w)('tickets').where({ channel: 'discord' }).first(), 'the ticket');
+    const bytes = Buffer.from('guide contents');
+    const stored = await w.service.parley.attachments.put(bytes);
+    const missing = { sha256: 'f'.repeat(64), size: 10, filename: 'lost.pdf', contentType: 'application/pdf' };
+    // One attachment per reply: the core's multi-attachment insert is PostgreSQL-only today.
+    await w.service.parley.core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'Here you go.', attachments: [{ ...stored, filename: 'guide.txt', contentType: 'text/plain' }] });
+    const sent = await waitFor(() => sentTo(w, w.dm)[0], 'the reply');
+    t.deepEqual(sent.files.map((f) => [f.name, f.data.toString()]), [['guide.txt', 'guide contents']]);
+    t.is(sent.body.content, 'Here you go.');
+    await w.service.parley.core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'And the invoice.', attachments: [missing] });
+    const noted = await waitFor(() => sentTo(w, w.dm)[1], 'the second reply');
+    t.deepEqual(noted.files, []);
+    t.regex(noted.body.content, /^And the invoice\.\n\n\*An attachment \("lost\.pdf"\) could not be sent here/);
+  } finally {
+    await w.close();
+  }
+});
+
+test.serial('rating buttons: the asker\'s press is recorded and the buttons replaced; someone else is told no; surveys take 1-5', async (t) => {
   const w = await world();
   try {
     const { ticket, answer } = await askAndGetAnswer(w);
@@ -166,7 +191,7 @@ test('rating buttons: the asker\'s press is recorded and the buttons replaced; s
   }
 });
 
-test('a 429 is retried after Discord\'s retry-after; a user who cannot be messaged ends the delivery as dead', async (t) => {
+test.serial('a 429 is retried after Discord\'s retry-after; a user who cannot be messaged ends the delivery as dead', async (t) => {
   const clock = new FakeClock(Date.now());
   const w = await world({ KB_BOT: 'false' }, clock);
   try {
@@ -192,7 +217,7 @@ test('a 429 is retried after Discord\'s retry-after; a user who cannot be messag
   }
 });
 
-test('after a dropped connection the client reconnects by itself and fetches what it missed', async (t) => {
+test.serial('after a dropped connection the client reconnects by itself and fetches what it missed', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const first = sendDm(w, QUESTION);
@@ -214,7 +239,7 @@ test('after a dropped connection the client reconnects by itself and fetches wha
   }
 });
 
-test('settings: no token leaves Discord off; a malformed one stops boot naming the variable', async (t) => {
+test.serial('settings: no token leaves Discord off; a malformed one stops boot naming the variable', async (t) => {
   t.is(discordOptions({}), undefined);
   t.throws(() => discordOptions({ DISCORD_BOT_TOKEN: 'nope' }), { message: /^DISCORD_BOT_TOKEN: .*value hidden/ });
   t.throws(() => discordOptions({ DISCORD_BOT_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAx.GfAKE1.fake-token-signature', DISCORD_MESSAGE_CONTENT: 'maybe' }), { message: /^DISCORD_MESSAGE_CONTENT: / });

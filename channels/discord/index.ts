@@ -72,6 +72,7 @@ export function createDiscordChannel(deps: DiscordDeps): DiscordChannel {
 
   const adapter = new DiscordAdapter({
     rest: sender,
+    attachments: deps.attachments,
     tokens,
     logger,
     async start() {

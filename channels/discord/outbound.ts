@@ -23,8 +23,8 @@ export interface DiscordPayload {
   message_reference?: { message_id: string; channel_id: string; fail_if_not_exists: boolean };
 }
 
-export function discordPayloads(message: OutboundMessage, ref: DiscordReplyRef, tokens: RatingTokens): DiscordPayload[] {
-  const parts = splitText(toDiscordMarkdown(messageMarkdown(message)) || '\u200b', DISCORD_CONTENT_LIMIT);
+export function discordPayloads(message: OutboundMessage, ref: DiscordReplyRef, tokens: RatingTokens, note = ''): DiscordPayload[] {
+  const parts = splitText(toDiscordMarkdown(messageMarkdown(message, note)) || '\u200b', DISCORD_CONTENT_LIMIT);
   const payloads: DiscordPayload[] = parts.map((content, i) => ({
     content,
     allowed_mentions: { parse: [] },

@@ -2,10 +2,12 @@
 // The Web API client neither retries nor waits out rate limits here; the
 // outbox does, so a 429 becomes a DeliveryError carrying Slack's Retry-After
 // and errors that no retry can fix (channel gone, bot removed, token revoked)
-// end the delivery at once with Slack's own error code.
+// end the delivery at once with Slack's own error code. An agent's files
+// follow the text into the thread (files.uploadV2, scope files:write).
 import { webApi } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { DeliveryError, type ChannelAdapter, type DeliveryReceipt, type OutboundMessage } from '../../core/index.ts';
+import { DeliveryError, type AttachmentStore, type ChannelAdapter, type DeliveryReceipt, type OutboundMessage } from '../../core/index.ts';
+import { filesToUpload, notSentNote } from '../common/outbound-files.ts';
 import type { RatingTokens } from '../common/rating-tokens.ts';
 import { slackPayloads } from './blocks.ts';
 import { slackReplyRefSchema } from './inbound.ts';
@@ -35,12 +37,16 @@ const PERMANENT = new Set([
   'no_text',
 ]);
 
+/** Slack takes files up to 1 GB; beyond this a file is named instead of uploaded. */
+const UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
 export class SlackAdapter implements ChannelAdapter {
   readonly channel = 'slack' as const;
 
   constructor(
     private readonly deps: {
       client: webApi.WebClient;
+      attachments: AttachmentStore;
       tokens: RatingTokens;
       logger: Logger;
       start: () => Promise<void>;
@@ -59,8 +65,9 @@ export class SlackAdapter implements ChannelAdapter {
   async send(message: OutboundMessage, replyRef: unknown): Promise<DeliveryReceipt> {
     const ref = slackReplyRefSchema.safeParse(replyRef);
     if (!ref.success) throw new DeliveryError('not a Slack reply address', { permanent: true });
+    const { files, notSent } = await filesToUpload(this.deps.attachments, message, UPLOAD_MAX_BYTES);
     let ts: string | undefined;
-    for (const payload of slackPayloads(message, this.deps.tokens)) {
+    for (const payload of slackPayloads(message, this.deps.tokens, notSentNote(notSent))) {
       try {
         const result = await this.deps.client.chat.postMessage({
           channel: ref.data.channel,
@@ -71,6 +78,17 @@ export class SlackAdapter implements ChannelAdapter {
           unfurl_media: false,
         });
         ts = result.ts ?? ts;
+      } catch (error) {
+        throw toDeliveryError(error);
+      }
+    }
+    if (files.length) {
+      try {
+        await this.deps.client.filesUploadV2({
+          channel_id: ref.data.channel,
+          thread_ts: ref.data.threadTs,
+          file_uploads: files.map((f) => ({ file: f.data, filename: f.filename })),
+        } as any);
       } catch (error) {
         throw toDeliveryError(error);
       }

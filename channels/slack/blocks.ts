@@ -22,8 +22,8 @@ export interface SlackPayload {
   blocks: Record<string, unknown>[];
 }
 
-export function slackPayloads(message: OutboundMessage, tokens: RatingTokens): SlackPayload[] {
-  const mrkdwn = toSlackMrkdwn(messageMarkdown(message)) || ' ';
+export function slackPayloads(message: OutboundMessage, tokens: RatingTokens, note = ''): SlackPayload[] {
+  const mrkdwn = toSlackMrkdwn(messageMarkdown(message, note)) || ' ';
   const sections = splitText(mrkdwn, SECTION_LIMIT).map((part) => ({ type: 'section', text: { type: 'mrkdwn', text: part } }));
   const rating = ratingBlocks(message, tokens);
   const payloads: SlackPayload[] = [];

@@ -77,6 +77,7 @@ export function createSlackChannel(deps: SlackDeps): SlackChannel {
 
   const adapter = new SlackAdapter({
     client: sender,
+    attachments: deps.attachments,
     tokens,
     logger,
     async start() {

@@ -1,6 +1,9 @@
 // The Slack channel end to end: the real composition root with Bolt, talking
 // to a fake Slack on loopback. Events are signed as Slack signs them; the bot
 // that answers is the real knowledge bot with the demo articles.
+//
+// Serial: each test boots a whole service; running them one at a time keeps
+// the shared machine (and PostgreSQL's connection limit) out of trouble.
 import test from 'ava';
 import { FakeClock } from '../../core/testing/clock.ts';
 import { startTestParley, type TestParley } from '../../web/testing/test-parley.ts';
@@ -74,7 +77,7 @@ async function askAndGetAnswer(w: World, text = QUESTION) {
   return { event, ticket, answer };
 }
 
-test('a direct message becomes a ticket; the bot answers in its thread with cited links and rating buttons', async (t) => {
+test.serial('a direct message becomes a ticket; the bot answers in its thread with cited links and rating buttons', async (t) => {
   const w = await world();
   try {
     const { event, ticket, answer } = await askAndGetAnswer(w);
@@ -101,7 +104,7 @@ test('a direct message becomes a ticket; the bot answers in its thread with cite
   }
 });
 
-test('requests with a bad signature, a stale or a future timestamp are refused and store nothing', async (t) => {
+test.serial('requests with a bad signature, a stale or a future timestamp are refused and store nothing', async (t) => {
   const w = await world();
   try {
     const now = Math.floor(Date.now() / 1000);
@@ -120,7 +123,7 @@ test('requests with a bad signature, a stale or a future timestamp are refused a
   }
 });
 
-test('Slack retries and the app_mention + message pair of one mention store one message and get one answer', async (t) => {
+test.serial('Slack retries and the app_mention + message pair of one mention store one message and get one answer', async (t) => {
   const w = await world();
   try {
     const ts = nextTs();
@@ -143,7 +146,7 @@ test('Slack retries and the app_mention + message pair of one mention store one 
   }
 });
 
-test('thread replies continue the ticket; bots, our own messages, edits and unmentioned channel chatter are ignored', async (t) => {
+test.serial('thread replies continue the ticket; bots, our own messages, edits and unmentioned channel chatter are ignored', async (t) => {
   const w = await world();
   try {
     const ts = nextTs();
@@ -167,7 +170,7 @@ test('thread replies continue the ticket; bots, our own messages, edits and unme
   }
 });
 
-test('files shared by the customer become attachments, downloaded with the bot token', async (t) => {
+test.serial('files shared by the customer become attachments, downloaded with the bot token', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const content = Buffer.from('%PDF-1.4 fake invoice');
@@ -191,7 +194,33 @@ test('files shared by the customer become attachments, downloaded with the bot t
   }
 });
 
-test('a 429 from chat.postMessage is retried after the time Slack asked for', async (t) => {
+test.serial('an agent\'s file follows the reply into the thread', async (t) => {
+  const w = await world({ KB_BOT: 'false' });
+  try {
+    const { core, attachments } = w.service.parley;
+    const { ticket } = await core.receive({
+      channel: 'slack',
+      externalId: 'DCUSTOMER:1700000997.000001',
+      threadKey: 'DCUSTOMER:1700000997.000001',
+      sender: { externalUserId: 'UCUSTOMER' },
+      text: QUESTION,
+      receivedAt: Date.now(),
+      replyRef: { channel: 'DCUSTOMER', threadTs: '1700000997.000001' },
+    });
+    const bytes = Buffer.from('step-by-step guide');
+    const stored = await attachments.put(bytes);
+    await core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'Here is a guide.', attachments: [{ ...stored, filename: 'guide.txt', contentType: 'text/plain' }] });
+    const complete = await waitFor(() => w.slack.callsOf('files.completeUploadExternal')[0], 'the completed upload');
+    t.is(complete.params.channel_id, 'DCUSTOMER');
+    t.is(complete.params.thread_ts, '1700000997.000001');
+    t.deepEqual([...w.slack.uploads.values()], [bytes]);
+    t.is(w.slack.callsOf('files.getUploadURLExternal')[0]!.params.filename, 'guide.txt');
+  } finally {
+    await w.close();
+  }
+});
+
+test.serial('a 429 from chat.postMessage is retried after the time Slack asked for', async (t) => {
   const clock = new FakeClock(Date.now());
   const w = await world({ KB_BOT: 'false' }, clock);
   try {
@@ -220,7 +249,7 @@ test('a 429 from chat.postMessage is retried after the time Slack asked for', as
   }
 });
 
-test('a channel Slack no longer lets us post to ends the delivery as dead with Slack\'s error', async (t) => {
+test.serial('a channel Slack no longer lets us post to ends the delivery as dead with Slack\'s error', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const { core } = w.service.parley;
@@ -244,7 +273,7 @@ test('a channel Slack no longer lets us post to ends the delivery as dead with S
   }
 });
 
-test('rating buttons: the asker\'s click is recorded, someone else\'s is refused, "Not helpful" hands off', async (t) => {
+test.serial('rating buttons: the asker\'s click is recorded, someone else\'s is refused, "Not helpful" hands off', async (t) => {
   const w = await world();
   try {
     const { ticket, answer } = await askAndGetAnswer(w);
@@ -281,7 +310,7 @@ test('rating buttons: the asker\'s click is recorded, someone else\'s is refused
   }
 });
 
-test('resolving an answered ticket sends 1-5 survey buttons; a click records the satisfaction score', async (t) => {
+test.serial('resolving an answered ticket sends 1-5 survey buttons; a click records the satisfaction score', async (t) => {
   const w = await world();
   try {
     const { ticket } = await askAndGetAnswer(w);
@@ -301,7 +330,7 @@ test('resolving an answered ticket sends 1-5 survey buttons; a click records the
   }
 });
 
-test('Socket Mode: events come over the websocket and are acknowledged only once stored', async (t) => {
+test.serial('Socket Mode: events come over the websocket and are acknowledged only once stored', async (t) => {
   const slack = await new FakeSlack().start();
   const service = await startTestParley({
     env: { SLACK_BOT_TOKEN: slack.botToken, SLACK_APP_TOKEN: 'xapp-1-test', SLACK_API_URL: slack.apiUrl, KB_BOT: 'false' },
@@ -321,7 +350,7 @@ test('Socket Mode: events come over the websocket and are acknowledged only once
   }
 });
 
-test('settings: no token leaves Slack off, half a configuration stops boot naming the variable', (t) => {
+test.serial('settings: no token leaves Slack off, half a configuration stops boot naming the variable', (t) => {
   t.is(slackOptions({}), undefined);
   t.throws(() => slackOptions({ SLACK_BOT_TOKEN: 'xoxb-1-2' }), { message: /^SLACK_SIGNING_SECRET: / });
   t.throws(() => slackOptions({ SLACK_SIGNING_SECRET: SECRET }), { message: /^SLACK_BOT_TOKEN: / });
@@ -330,7 +359,7 @@ test('settings: no token leaves Slack off, half a configuration stops boot namin
   t.is(slackOptions({ SLACK_BOT_TOKEN: 'xoxb-1-2', SLACK_APP_TOKEN: 'xapp-1-2' })?.appToken, 'xapp-1-2');
 });
 
-test('without Slack settings the service starts as before', async (t) => {
+test.serial('without Slack settings the service starts as before', async (t) => {
   const service = await startTestParley({ env: { KB_DEMO: 'false' } });
   try {
     t.false(service.parley.adapters.has('slack'));

@@ -2,6 +2,9 @@
 // CloudAdapter, activities POSTed to /api/messages as the Bot Framework
 // would, and a fake Bot Connector (the activities' serviceUrl) recording what
 // the bot sends. The answering bot is the real knowledge bot.
+//
+// Serial: each test boots a whole service; running them one at a time keeps
+// the shared machine (and PostgreSQL's connection limit) out of trouble.
 import test from 'ava';
 import { FakeClock } from '../../core/testing/clock.ts';
 import { teamsOptions } from '../../web/features/teams.ts';
@@ -52,7 +55,7 @@ async function askAndGetAnswer(w: World) {
   return { activity, ticket, text, card };
 }
 
-test('a personal chat message becomes a ticket; the bot answers proactively with cited links and a rating card', async (t) => {
+test.serial('a personal chat message becomes a ticket; the bot answers proactively with cited links and a rating card', async (t) => {
   const w = await world();
   try {
     const { activity, ticket, text, card } = await askAndGetAnswer(w);
@@ -75,7 +78,7 @@ test('a personal chat message becomes a ticket; the bot answers proactively with
   }
 });
 
-test('a redelivered activity stores one message and gets one answer', async (t) => {
+test.serial('a redelivered activity stores one message and gets one answer', async (t) => {
   const w = await world();
   try {
     const activity = personalMessage(w.connector, QUESTION);
@@ -91,7 +94,7 @@ test('a redelivered activity stores one message and gets one answer', async (t) 
   }
 });
 
-test('a channel mention is its own ticket keyed by the reply chain, answered in that chain', async (t) => {
+test.serial('a channel mention is its own ticket keyed by the reply chain, answered in that chain', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const activity = channelMention(w.connector, QUESTION);
@@ -103,12 +106,17 @@ test('a channel mention is its own ticket keyed by the reply chain, answered in 
     await w.service.parley.core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'Looking into it.' });
     const sent = await waitFor(() => w.connector.postedTo(activity.conversation.id)[0], 'the reply in the thread');
     t.is(sent.activity.text, 'Looking into it.');
+    // Teams takes no file uploads from bots without a consent card: files are named instead.
+    const stored = await w.service.parley.attachments.put(Buffer.from('guide'));
+    await w.service.parley.core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'See the guide.', attachments: [{ ...stored, filename: 'guide.pdf', contentType: 'application/pdf' }] });
+    const withFile = await waitFor(() => w.connector.postedTo(activity.conversation.id)[1], 'the reply with a file');
+    t.regex(withFile.activity.text, /^See the guide\.\n\n\*An attachment \("guide\.pdf"\) could not be sent here/);
   } finally {
     await w.close();
   }
 });
 
-test('our own activities, other bots and non-message activities are not customer input', async (t) => {
+test.serial('our own activities, other bots and non-message activities are not customer input', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const base = personalMessage(w.connector, 'hello');
@@ -126,7 +134,7 @@ test('our own activities, other bots and non-message activities are not customer
   }
 });
 
-test('a file shared in the chat becomes an attachment', async (t) => {
+test.serial('a file shared in the chat becomes an attachment', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     const content = Buffer.from('screenshot bytes');
@@ -149,7 +157,7 @@ test('a file shared in the chat becomes an attachment', async (t) => {
   }
 });
 
-test('card buttons: the asker\'s submit is rated and the card replaced; someone else is refused; Action.Execute works too', async (t) => {
+test.serial('card buttons: the asker\'s submit is rated and the card replaced; someone else is refused; Action.Execute works too', async (t) => {
   const w = await world();
   try {
     const { ticket, card } = await askAndGetAnswer(w);
@@ -183,7 +191,7 @@ test('card buttons: the asker\'s submit is rated and the card replaced; someone 
   }
 });
 
-test('resolving the ticket sends a 1-5 survey card; a submit records the satisfaction score', async (t) => {
+test.serial('resolving the ticket sends a 1-5 survey card; a submit records the satisfaction score', async (t) => {
   const w = await world();
   try {
     const { ticket } = await askAndGetAnswer(w);
@@ -200,7 +208,7 @@ test('resolving the ticket sends a 1-5 survey card; a submit records the satisfa
   }
 });
 
-test('a 429 from the Bot Connector is retried after its Retry-After, with no retries hidden inside the send', async (t) => {
+test.serial('a 429 from the Bot Connector is retried after its Retry-After, with no retries hidden inside the send', async (t) => {
   const clock = new FakeClock(Date.now());
   const w = await world({ KB_BOT: 'false' }, clock);
   try {
@@ -221,7 +229,7 @@ test('a 429 from the Bot Connector is retried after its Retry-After, with no ret
   }
 });
 
-test('a bot removed from the conversation (403) ends the delivery as dead with the connector\'s error', async (t) => {
+test.serial('a bot removed from the conversation (403) ends the delivery as dead with the connector\'s error', async (t) => {
   const w = await world({ KB_BOT: 'false' });
   try {
     t.is((await post(w, personalMessage(w.connector, QUESTION))).status, 200);
@@ -235,7 +243,7 @@ test('a bot removed from the conversation (403) ends the delivery as dead with t
   }
 });
 
-test('with an app id configured a token is required; without one only loopback service URLs are accepted', async (t) => {
+test.serial('with an app id configured a token is required; without one only loopback service URLs are accepted', async (t) => {
   const secured = await world({ MICROSOFT_APP_ID: '6a5e5c1e-0000-4000-8000-000000000001', MICROSOFT_APP_PASSWORD: 'secret', KB_BOT: 'false' });
   try {
     const activity = personalMessage(secured.connector, QUESTION);
@@ -255,7 +263,7 @@ test('with an app id configured a token is required; without one only loopback s
   }
 });
 
-test('settings: Teams is off without credentials; incomplete credentials stop boot naming the variable', (t) => {
+test.serial('settings: Teams is off without credentials; incomplete credentials stop boot naming the variable', (t) => {
   t.is(teamsOptions({}), undefined);
   t.is(teamsOptions({ TEAMS_ENABLED: 'true' })?.appId, undefined);
   const appId = '6a5e5c1e-0000-4000-8000-000000000001';

@@ -22,6 +22,8 @@ export interface RestCall {
   query: URLSearchParams;
   authorization?: string;
   body: any;
+  /** Files of a multipart request (uploads). */
+  files: { name: string; data: Buffer }[];
 }
 
 type Scripted = { status: number; headers?: Record<string, string>; body?: unknown };
@@ -230,7 +232,8 @@ export class FakeDiscord {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     if (url.pathname.startsWith('/attachments/')) {
       const file = this.files.get(decodeURIComponent(url.pathname.slice('/attachments/'.length)));
       if (!file) return void res.writeHead(404).end();
@@ -238,8 +241,17 @@ export class FakeDiscord {
       return void res.end(file);
     }
     const path = url.pathname.replace(/^\/api\/v10/, '');
-    const body = raw && (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : raw;
-    const call: RestCall = { method: req.method ?? 'GET', path, query: url.searchParams, authorization: req.headers.authorization, body };
+    const contentType = req.headers['content-type'] ?? '';
+    let body: any = raw && contentType.includes('json') ? JSON.parse(raw) : raw;
+    const files: { name: string; data: Buffer }[] = [];
+    const boundary = /multipart\/form-data;.*boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+    if (boundary) {
+      for (const part of multipartParts(bytes, boundary)) {
+        if (part.name === 'payload_json') body = JSON.parse(part.data.toString('utf8'));
+        else if (part.filename) files.push({ name: part.filename, data: part.data });
+      }
+    }
+    const call: RestCall = { method: req.method ?? 'GET', path, query: url.searchParams, authorization: req.headers.authorization, body, files };
     this.calls.push(call);
     const scripted = [...this.scripted.entries()].find(([route]) => {
       const [method, prefix] = route.split(' ');
@@ -294,11 +306,34 @@ export class FakeDiscord {
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** The parts of a multipart/form-data body: field name, file name and content. */
+function multipartParts(body: Buffer, boundary: string): { name?: string; filename?: string; data: Buffer }[] {
+  const parts: { name?: string; filename?: string; data: Buffer }[] = [];
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const next = body.indexOf(delimiter, at + delimiter.length);
+    if (next < 0) break;
+    const chunk = body.subarray(at + delimiter.length + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const split = chunk.indexOf('\r\n\r\n');
+    if (split >= 0) {
+      const headers = chunk.subarray(0, split).toString('utf8');
+      parts.push({
+        name: /name="([^"]*)"/.exec(headers)?.[1],
+        filename: /filename="([^"]*)"/.exec(headers)?.[1],
+        data: chunk.subarray(split + 4),
+      });
+    }
+    at = next;
+  }
+  return parts;
 }

@@ -26,6 +26,8 @@ export class FakeSlack {
   readonly users = new Map<string, { name: string; email?: string; isBot?: boolean }>();
   readonly sockets = new Set<WebSocket>();
   readonly acks: string[] = [];
+  /** Bytes posted to upload URLs, by file id. */
+  readonly uploads = new Map<string, Buffer>();
   private readonly scripted = new Map<string, Scripted[]>();
   private server!: http.Server;
   private wss!: WebSocketServer;
@@ -89,6 +91,11 @@ export class FakeSlack {
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', this.url);
+    if (url.pathname.startsWith('/upload/')) {
+      const bytes = await readBytes(req);
+      this.uploads.set(url.pathname.slice('/upload/'.length), firstMultipartPart(bytes, req.headers['content-type'] ?? '') ?? bytes);
+      return void res.writeHead(200).end('OK - uploaded');
+    }
     const body = await readBody(req);
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (url.pathname.startsWith('/files-pri/')) {
@@ -127,6 +134,12 @@ export class FakeSlack {
         return { ok: true, channel: params.channel, ts: params.ts };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
+      case 'files.getUploadURLExternal': {
+        const fileId = `F${this.nextTs().replace('.', '')}`;
+        return { ok: true, upload_url: `${this.url}/upload/${fileId}`, file_id: fileId };
+      }
+      case 'files.completeUploadExternal':
+        return { ok: true, files: (typeof params.files === 'string' ? JSON.parse(params.files) : params.files ?? []).map((f: any) => ({ id: f.id, title: f.title })) };
       case 'apps.connections.open':
         return { ok: true, url: `${this.url.replace('http', 'ws')}/socket` };
       default:
@@ -138,6 +151,24 @@ export class FakeSlack {
     this.tsCounter += 1;
     return `1800000000.${String(this.tsCounter).padStart(6, '0')}`;
   }
+}
+
+/** The content of the first part of a multipart/form-data body (the file Slack's client uploads). */
+function firstMultipartPart(body: Buffer, contentType: string): Buffer | undefined {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  if (!boundary) return undefined;
+  const start = body.indexOf('\r\n\r\n');
+  const end = body.indexOf(`\r\n--${boundary}`, start);
+  return start >= 0 && end > start ? body.subarray(start + 4, end) : undefined;
+}
+
+function readBytes(req: http.IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
 }
 
 function readBody(req: http.IncomingMessage): Promise<string> {
