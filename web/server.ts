@@ -33,6 +33,9 @@ import { knowledge } from './features/knowledge.ts';
 import { surveys } from './features/surveys.ts';
 import { webchat } from './features/webchat.ts';
 import { emailFeature } from './features/email.ts';
+import { slack } from './features/slack.ts';
+import { teams } from './features/teams.ts';
+import { discord } from './features/discord.ts';
 import { portal } from './features/portal.ts';
 import type { Config } from './config.ts';
 
@@ -77,7 +80,7 @@ export interface ParleyParts {
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [knowledge, surveys, webchat, emailFeature, portal];
+export const features: Feature[] = [knowledge, surveys, webchat, emailFeature, slack, teams, discord, portal];
 
 export interface Parley extends ParleyParts {
   app: Koa;
