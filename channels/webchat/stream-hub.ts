@@ -30,6 +30,8 @@ interface Connection {
    */
   caughtUp: Set<number> | null;
   liveAt: number;
+  /** Which second of the heartbeat period this connection is pinged in. */
+  slot: number;
 }
 
 interface TicketHub {
@@ -42,7 +44,7 @@ interface TicketHub {
   lastTicketFrame: string | null;
 }
 
-const HEARTBEAT_MS = 25_000;
+const HEARTBEAT_S = 25;
 const DEDUPE_MS = 30_000;
 /** A watcher that has not read this much is too slow to keep. */
 const MAX_BUFFERED_BYTES = 1 << 20;
@@ -52,6 +54,7 @@ export class StreamHub {
   private unsubscribe?: () => void;
   private timer?: NodeJS.Timeout;
   private ticks = 0;
+  private attached = 0;
 
   constructor(
     private readonly deps: {
@@ -66,8 +69,9 @@ export class StreamHub {
   start(): void {
     this.unsubscribe = this.deps.bus.subscribe((event) => this.onEvent(event));
     // Once a second: end streams whose server is shutting down (so a graceful
-    // stop does not wait on them); every 25 s, a comment keeps proxies from
-    // timing the stream out.
+    // stop does not wait on them), and ping a 25th of the connections: each
+    // gets a comment every 25 s (keeping proxies from timing it out) without
+    // one burst of writes to all of them that would delay live messages.
     this.timer = setInterval(() => this.tick(), 1000);
     this.timer.unref();
   }
@@ -96,7 +100,7 @@ export class StreamHub {
 
   /** Takes over the response: SSE headers, catch-up after `afterId`, then live events. */
   async attach(ticket: Ticket, req: IncomingMessage, res: ServerResponse, afterId: number, headers: Record<string, string>): Promise<void> {
-    const connection: Connection = { ticketId: ticket.id, res, server: (req.socket as any).server, pending: [], caughtUp: null, liveAt: 0 };
+    const connection: Connection = { ticketId: ticket.id, res, server: (req.socket as any).server, pending: [], caughtUp: null, liveAt: 0, slot: this.attached++ % HEARTBEAT_S };
     let hub = this.hubs.get(ticket.id);
     if (!hub) {
       hub = { connections: new Set(), queue: Promise.resolve(), refreshQueued: false, lastTicketFrame: null };
@@ -210,14 +214,13 @@ export class StreamHub {
   }
 
   private tick(): void {
-    this.ticks++;
-    const heartbeat = this.ticks % (HEARTBEAT_MS / 1000) === 0;
+    const slot = this.ticks++ % HEARTBEAT_S;
     const now = Date.now();
     for (const hub of this.hubs.values()) {
       for (const connection of hub.connections) {
         if (connection.caughtUp && now - connection.liveAt > DEDUPE_MS) connection.caughtUp = null;
         if (connection.server && !connection.server.listening) connection.res.end();
-        else if (heartbeat && !connection.pending) this.write(connection, ': ping\n\n');
+        else if (connection.slot === slot && !connection.pending) this.write(connection, ': ping\n\n');
       }
     }
   }
