@@ -48,6 +48,7 @@ export class CatchUp {
   }
 
   private async pass(): Promise<number> {
+    if (this.deps.days <= 0) return 0; // DISCORD_CATCH_UP_DAYS=0 turns catch-up off
     const { core, logger } = this.deps;
     const knex = core.db.knex;
     const since = core.clock.now() - this.deps.days * 86_400_000;
