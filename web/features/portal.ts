@@ -20,6 +20,7 @@ import { csrfProtection } from '../http/csrf.ts';
 import { pageSecurityHeaders } from '../http/security-headers.ts';
 import { staticAssets } from '../http/static-files.ts';
 import { knowledgeRoutes } from '../portal/knowledge-routes.ts';
+import { TicketListCache } from '../portal/list-cache.ts';
 import { LiveTickets } from '../portal/live.ts';
 import { ticketRoutes } from '../portal/tickets-routes.ts';
 import type { Chrome } from '../views/layout.tsx';
@@ -109,6 +110,7 @@ export function portal(parts: ParleyParts): void {
     chrome,
     attachments: parts.attachments,
     live,
+    listCache: new TicketListCache({ knex, clock }),
     knowledge: parts.knowledge,
     settings: { maxFiles: env.PORTAL_UPLOAD_MAX_FILES, maxFileBytes: env.PORTAL_UPLOAD_MAX_BYTES },
   });

@@ -11,7 +11,9 @@ import { HttpError } from '../http/http-error.ts';
 export async function viewerOf(ctx: Context, knex: Knex): Promise<Customer | undefined> {
   if (ctx.state.customer !== undefined) return ctx.state.customer ?? undefined;
   const customerId = currentSession(ctx)?.customerId;
-  const customer = customerId ? await Customer.query(knex).findById(customerId) : undefined;
+  // Plain knex, not objection: this runs on every signed-in request.
+  const row = customerId ? await knex('customers').where({ id: customerId }).first() : undefined;
+  const customer = row ? Customer.fromDatabaseJson(row) : undefined;
   ctx.state.customer = customer ?? null;
   return customer;
 }

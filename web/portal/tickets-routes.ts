@@ -16,6 +16,7 @@ import { render } from '../views/render.ts';
 import { createFromPortal, rateTicket, recordDeflection, replyFromPortal, setTicketOpen } from './actions.ts';
 import { customerOf, requireCustomer } from './guard.ts';
 import type { LiveTickets } from './live.ts';
+import type { TicketListCache } from './list-cache.ts';
 import { DashboardPage } from './pages/dashboard.tsx';
 import type { PageContext } from './pages/context.ts';
 import { DeflectedPage, NewTicketPage, Suggestions, type NewTicketState, type Suggestion } from './pages/new-ticket.tsx';
@@ -36,6 +37,7 @@ export interface TicketRouteDeps {
   chrome: Chrome;
   attachments: AttachmentStore;
   live: LiveTickets;
+  listCache: TicketListCache;
   knowledge?: KnowledgeBase;
   settings: PortalSettings;
 }
@@ -70,9 +72,12 @@ export function ticketRoutes(router: Router, deps: TicketRouteDeps): void {
   router.get('/tickets', signedIn, async (ctx) => {
     const status = (STATUS_FILTERS as readonly string[]).includes(String(ctx.query.status)) ? (ctx.query.status as StatusFilter) : 'all';
     const q = typeof ctx.query.q === 'string' ? ctx.query.q.trim().slice(0, 200) : '';
-    const tickets = await listTickets(knex, customerOf(ctx).id, { status, q });
-    if (wantsFragment(ctx, 'ticket-results')) return sendHtml(ctx, await TicketResults({ tickets, now: clock.now(), q, status }));
-    await render(ctx, TicketListPage({ ...page(ctx), tickets, q, status }));
+    const customerId = customerOf(ctx).id;
+    const renderResults = async () => TicketResults({ tickets: await listTickets(knex, customerId, { status, q }), now: clock.now(), q, status });
+    // The plain lists (no search) are the busiest page: reused while unchanged.
+    const results = q ? await renderResults() : await deps.listCache.rows(customerId, status, renderResults);
+    if (wantsFragment(ctx, 'ticket-results')) return sendHtml(ctx, results);
+    await render(ctx, TicketListPage({ ...page(ctx), results, q, status }));
   });
 
   // ---- new ticket ---------------------------------------------------------
@@ -223,13 +228,13 @@ async function suggestionsFor(kb: KnowledgeBase | undefined, query: string): Pro
   // Too little to go on: a few letters match everything.
   if (!kb || query.replace(/\s+/g, ' ').trim().length < 4) return [];
   const hits = await kb.search(query, { limit: 3, passages: 1 });
-  return hits.filter((h) => h.score >= 0.2).map((h) => ({ articleId: h.article.id, slug: h.article.slug, title: h.article.title, summary: h.article.summary }));
+  return hits.filter((h) => h.score >= 0.1).map((h) => ({ articleId: h.article.id, slug: h.article.slug, title: h.article.title, summary: h.article.summary }));
 }
 
 async function suggestedArticles(kb: KnowledgeBase | undefined, subjects: string[]) {
   if (!kb) return [];
   const query = subjects.slice(0, 3).join('\n');
-  const hits = query ? await kb.search(query, { limit: 4, passages: 1 }) : [];
+  const hits = query ? (await kb.search(query, { limit: 4, passages: 1 })).filter((h) => h.score >= 0.1) : [];
   const articles = hits.length ? hits.map((h) => h.article) : await kb.listArticles({ limit: 4 });
   return articles.map((a) => ({ slug: a.slug, title: a.title, summary: a.summary }));
 }

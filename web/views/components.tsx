@@ -3,12 +3,16 @@ import Html from '@kitajs/html';
 import type { ChannelKind, TicketStatus } from '../../core/index.ts';
 import { CHANNEL_LABELS, formatAgo, formatDateTime, isoTime, STATUS_LABELS } from './format.ts';
 
+// Badges are rendered for every row of every list: built once per value.
+const STATUS_BADGES = new Map(Object.entries(STATUS_LABELS).map(([status, label]) => [status, `<span class="badge status-${status}">${label}</span>`]));
+const CHANNEL_BADGES = new Map(Object.entries(CHANNEL_LABELS).map(([channel, label]) => [channel, `<span class="badge channel channel-${channel}">${label}</span>`]));
+
 export function StatusBadge(props: { status: TicketStatus }): JSX.Element {
-  return <span class={`badge status-${props.status}`}>{STATUS_LABELS[props.status]}</span>;
+  return STATUS_BADGES.get(props.status) ?? '';
 }
 
 export function ChannelBadge(props: { channel: ChannelKind }): JSX.Element {
-  return <span class={`badge channel channel-${props.channel}`}>{CHANNEL_LABELS[props.channel]}</span>;
+  return CHANNEL_BADGES.get(props.channel) ?? '';
 }
 
 /** A timestamp: relative text, the exact time on hover and for machines. */
