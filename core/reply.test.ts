@@ -40,6 +40,14 @@ test.serial('a reply is stored with one delivery per target; an internal note wi
   t.is(both.deliveryIds.length, 2);
 });
 
+test.serial('a reply carries several attachments', async (t) => {
+  const { ticket } = await world.core.receive(inbound());
+  const file = (n: number) => ({ sha256: String(n).repeat(64).slice(0, 64), filename: `f${n}.txt`, contentType: 'text/plain', size: n });
+  const { message } = await world.core.reply({ ticketId: ticket.id, authorType: 'agent', text: 'Files attached', attachments: [file(1), file(2), file(3)] });
+  const rows = await world.db.knex('attachments').where({ messageId: message.id }).orderBy('id');
+  t.deepEqual(rows.map((r: any) => r.filename), ['f1.txt', 'f2.txt', 'f3.txt']);
+});
+
 test.serial('reply to an unknown ticket is a NotFoundError; bad input an InvalidInputError', async (t) => {
   await t.throwsAsync(() => world.core.reply({ ticketId: 999_999, authorType: 'agent', text: 'x' }), { instanceOf: NotFoundError });
   await t.throwsAsync(() => world.core.reply({ ticketId: 1, authorType: 'customer' as any, text: '' }), { instanceOf: InvalidInputError });

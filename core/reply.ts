@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { recordAnalytics, type AnalyticsEvent } from './analytics/record.ts';
 import { InvalidInputError, NotFoundError } from './errors.ts';
-import { Attachment, Message } from './messages/models.ts';
+import { Message } from './messages/models.ts';
 import { sanitizeMessageHtml } from './messages/sanitize.ts';
 import { recordEvent } from './tickets/history.ts';
 import { Ticket } from './tickets/models.ts';
@@ -58,7 +58,8 @@ export async function storeReply(tx: Tx, input: z.output<typeof replySchema>): P
     createdAt: now,
   });
   if (input.attachments.length) {
-    await Attachment.query(trx).insert(
+    // knex, not objection: objection inserts several rows at once only on PostgreSQL.
+    await trx('attachments').insert(
       input.attachments.map((a) => ({ ...a, contentId: a.contentId ?? null, inline: a.inline ?? false, messageId: message.id, createdAt: now })),
     );
   }
