@@ -33,7 +33,9 @@ export type TicketEventType =
   | 'handed_off'
   | 'handed_back'
   | 'rated'
-  | 'delivery_failed';
+  | 'delivery_failed'
+  /** A bounce of our mail landed on the ticket (channels/email). */
+  | 'email_bounced';
 
 export class TicketEvent extends BaseModel {
   static override tableName = 'ticket_events';
