@@ -13,10 +13,12 @@ export interface AppDeps {
   isReady: () => boolean;
   /** Extra routers and middleware from channels and pages, mounted in order. */
   mounts?: Koa.Middleware[];
+  /** Trust X-Forwarded-For/-Proto (only behind a proxy that sets them; else clients could forge their address). */
+  trustProxy?: boolean;
 }
 
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.trustProxy ?? false });
   app.silent = true; // errors are logged by errorHandler
   app.use(async function closeWhenStopping(ctx, next) {
     await next();

@@ -24,6 +24,7 @@ export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: url(/^postgres(ql)?:$/, 'a postgres:// URL (leave unset for the embedded SQLite database)').optional(),
   HOST: z.string().min(1).default('127.0.0.1'),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false'),
   PORT: int(0, 65535).default(3000),
   PUBLIC_URL: url(/^https?:$/, 'an http:// or https:// URL').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -44,6 +45,8 @@ export interface Config {
   databaseUrl?: string;
   host: string;
   port: number;
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-*. */
+  trustProxy: boolean;
   publicUrl: string;
   log: { level: Env['LOG_LEVEL']; format: Env['LOG_FORMAT'] };
   outbox: {
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl: e.DATABASE_URL,
     host: e.HOST,
     port: e.PORT,
+    trustProxy: e.TRUST_PROXY === 'true',
     publicUrl,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT },
     outbox: {

@@ -134,7 +134,7 @@ export async function createParley(deps: ParleyDeps, extraFeatures: Feature[] = 
   });
 
   let ready = false;
-  const app = createApp({ db, logger, isReady: () => ready, mounts });
+  const app = createApp({ db, logger, isReady: () => ready, mounts, trustProxy: config.trustProxy });
   const server = http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
 

@@ -22,6 +22,8 @@ export class PostgresBus implements EventBus {
   private publisher?: pg.Client;
   private closed = false;
   private reconnectDelay = 250;
+  /** NOTIFYs go out one after another on the one publishing connection. */
+  private publishing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: PostgresBusOptions) {
     this.channel = `parley_events_${options.scope}`.toLowerCase().replace(/[^a-z0-9_]/g, '_').slice(0, 63);
@@ -38,15 +40,20 @@ export class PostgresBus implements EventBus {
 
   async publish(events: BusEvent[]): Promise<void> {
     if (events.length === 0) return;
-    for (const batch of batches(events)) {
-      try {
-        if (!this.publisher) throw new Error('event bus not started');
-        await this.publisher.query('SELECT pg_notify($1, $2)', [this.channel, batch]);
-      } catch (err) {
-        // The change is committed; a lost announcement only delays live views.
-        this.options.logger.error({ err }, 'event bus publish failed');
+    const send = async () => {
+      for (const batch of batches(events)) {
+        try {
+          if (!this.publisher) throw new Error('event bus not started');
+          await this.publisher.query('SELECT pg_notify($1, $2)', [this.channel, batch]);
+        } catch (err) {
+          // The change is committed; a lost announcement only delays live views.
+          this.options.logger.error({ err }, 'event bus publish failed');
+        }
       }
-    }
+    };
+    const done = this.publishing.then(send);
+    this.publishing = done;
+    await done;
   }
 
   subscribe(listener: BusListener): () => void {
