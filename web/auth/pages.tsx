@@ -52,7 +52,7 @@ export function CheckEmailPage(props: AuthPageContext & { email: string; minutes
         <h1>Check your email</h1>
         <p>
           If <strong safe>{props.email}</strong> is the address you have used with us, a sign-in link is on its way. It works once, within{' '}
-          {String(props.minutes)} minutes.
+          {props.minutes} minutes.
         </p>
         <p class="muted">Nothing after a few minutes? Check your spam folder, or ask for a new link.</p>
         <p>
@@ -92,7 +92,7 @@ export function LinkProblemPage(props: AuthPageContext & { reason: 'invalid' | '
     <Layout chrome={props.chrome} title="Link not valid" csrfToken={props.csrfToken} section="sign-in">
       <div class="narrow">
         <h1>This link does not work any more</h1>
-        <p safe>{text}</p>
+        <p>{text}</p>
         <p>
           <a class="button" href="/sign-in">
             Get a new sign-in link

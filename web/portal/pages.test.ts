@@ -63,7 +63,7 @@ test('the dashboard shows waiting, open and resolved tickets, response time, sur
   t.regex(html, /Open<\/h2>.*Cannot reset my password/s);
   t.regex(html, /Recently resolved<\/h2>.*Refund arrived\?/s);
   t.regex(html, /20 minutes/, 'median of 10 and 30 minutes');
-  t.regex(html, /One ticket is waiting for your rating/);
+  t.regex(html, /1 ticket is waiting for your rating/);
   t.regex(html, /Suggested articles<\/h2>.*href="\/kb\/reset-password"/s);
 });
 

@@ -18,7 +18,7 @@ export function ChannelBadge(props: { channel: ChannelKind }): JSX.Element {
 /** A timestamp: relative text, the exact time on hover and for machines. */
 export function Time(props: { at: number; now: number }): JSX.Element {
   return (
-    <time datetime={isoTime(props.at)} title={formatDateTime(props.at)}>
+    <time datetime={isoTime(props.at)} title={formatDateTime(props.at)} safe>
       {formatAgo(props.at, props.now)}
     </time>
   );

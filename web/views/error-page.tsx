@@ -51,7 +51,7 @@ export function ErrorPage(props: { status: number; message?: string; cssUrl: str
                 Help centre
               </a>
             </p>
-            <p class="muted">Error {String(props.status)}</p>
+            <p class="muted">Error {props.status}</p>
           </main>
         </body>
       </html>

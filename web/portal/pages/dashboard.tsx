@@ -1,7 +1,7 @@
 // The customer's overview: what waits for them, what is open, what was
 // resolved lately, how fast we usually answer them, surveys to answer and
 // articles that may help.
-import Html from '@kitajs/html';
+import Html, { escapeHtml } from '@kitajs/html';
 import { ArticleList, type ArticleLink } from '../../views/components.tsx';
 import { formatDuration } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
@@ -15,7 +15,7 @@ export function DashboardPage(props: PageContext & { data: DashboardData; articl
   return (
     <Layout chrome={props.chrome} title="Overview" csrfToken={props.csrfToken} viewer={props.viewer} section="home">
       <div class="page-head">
-        <h1 safe>{name ? `Hello, ${name}` : 'Hello'}</h1>
+        <h1>{escapeHtml(name ? `Hello, ${name}` : 'Hello')}</h1>
         <a class="button" href="/tickets/new">
           New ticket
         </a>
@@ -42,7 +42,7 @@ export function DashboardPage(props: PageContext & { data: DashboardData; articl
             <p class="muted">Once we have answered you, you will see how quickly we usually reply.</p>
           ) : (
             <p>
-              <span class="figure">{formatDuration(data.medianFirstResponseMs)}</span>
+              <span class="figure" safe>{formatDuration(data.medianFirstResponseMs)}</span>
               <span class="muted"> median time to our first answer on your tickets</span>
             </p>
           )}
@@ -54,13 +54,13 @@ export function DashboardPage(props: PageContext & { data: DashboardData; articl
           ) : (
             <>
               <p>
-                {data.surveys.length === 1 ? 'One ticket is' : `${data.surveys.length} tickets are`} waiting for your rating.
+                {data.surveys.length} {data.surveys.length === 1 ? 'ticket is' : 'tickets are'} waiting for your rating.
               </p>
               <ul class="plain-list">
                 {data.surveys.slice(0, 5).map((s) => (
                   <li>
                     <a href={`/tickets/${s.number}#ticket-rating`}>
-                      #{String(s.number)} <span safe>{s.subject}</span>
+                      #{s.number} <span safe>{s.subject}</span>
                     </a>
                   </li>
                 ))}

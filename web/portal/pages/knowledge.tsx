@@ -66,7 +66,7 @@ function Categories(props: { categories: CategoryNode[] }): JSX.Element {
             ) : (
               ''
             )}
-            <p class="muted">{articleCount(c.articleCount + c.children.reduce((n, x) => n + x.articleCount, 0))}</p>
+            <p class="muted" safe>{articleCount(c.articleCount + c.children.reduce((n, x) => n + x.articleCount, 0))}</p>
           </li>
         ))}
       </ul>
@@ -180,7 +180,7 @@ export function ArticlePage(
       </p>
       <article class="article">
         <h1 safe>{article.title}</h1>
-        <p class="muted">Updated {formatDate(article.updatedAt)}</p>
+        <p class="muted" safe>{`Updated ${formatDate(article.updatedAt)}`}</p>
         {/* Sanitised by renderArticle (sanitize-html with an allow-list). */}
         <div class="article-body">{props.bodyHtml as 'safe'}</div>
       </article>

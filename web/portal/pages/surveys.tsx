@@ -21,7 +21,7 @@ export function SurveysPage(props: PageContext & { surveys: PendingSurvey[] }): 
               <li class="card">
                 <h2>
                   <a href={`/tickets/${s.number}`}>
-                    #{String(s.number)} <span safe>{s.subject}</span>
+                    #{s.number} <span safe>{s.subject}</span>
                   </a>
                 </h2>
                 <form method="post" action={`/tickets/${s.number}/rating`} class="quick-rating">
@@ -29,16 +29,16 @@ export function SurveysPage(props: PageContext & { surveys: PendingSurvey[] }): 
                   <input type="hidden" name="back" value="/surveys" />
                   <fieldset>
                     <legend>
-                      Rate ticket #{String(s.number)}
+                      Rate ticket #{s.number}
                     </legend>
                     <div class="score-buttons">
                       {[1, 2, 3, 4, 5].map((score) => (
                         <button type="submit" name="score" value={String(score)} class="secondary score-button" aria-label={`${score} of 5, ${SCORE_LABELS[score]}`}>
-                          {String(score)}
+                          {score}
                         </button>
                       ))}
                     </div>
-                    <p class="hint">1 = {SCORE_LABELS[1]!}, 5 = {SCORE_LABELS[5]!}</p>
+                    <p class="hint">1 = Very poor, 5 = Great</p>
                   </fieldset>
                 </form>
               </li>

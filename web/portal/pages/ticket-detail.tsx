@@ -62,7 +62,7 @@ export function MessageItem(props: { item: ThreadItem; ticketNumber: number; now
               <a href={`/tickets/${props.ticketNumber}/files/${f.id}`} hx-boost="false" safe>
                 {f.filename}
               </a>{' '}
-              <span class="muted">({formatSize(f.size)})</span>
+              <span class="muted" safe>{`(${formatSize(f.size)})`}</span>
             </li>
           ))}
         </ul>
@@ -78,7 +78,7 @@ export function TicketHead(props: { ticket: Ticket; csrfToken: string; now: numb
   return (
     <>
       <p class="breadcrumb">
-        <a href="/tickets">Your tickets</a> / #{String(t.number)}
+        <a href="/tickets">Your tickets</a> / #{t.number}
       </p>
       <h1 safe>{t.subject}</h1>
       <p class="ticket-meta">
@@ -122,7 +122,7 @@ export function RatingBlock(props: { ticket: Ticket; csat: CsatView | null; csrf
       <h2 id="rating-title">{props.csat ? 'Your rating' : 'How did we do?'}</h2>
       {props.csat ? (
         <p>
-          You rated our help <strong>{`${props.csat.score} of 5 (${SCORE_LABELS[props.csat.score] ?? ''})`}</strong>. Thank you! You can change it below.
+          You rated our help <strong safe>{`${props.csat.score} of 5 (${SCORE_LABELS[props.csat.score] ?? ''})`}</strong>. Thank you! You can change it below.
         </p>
       ) : (
         <p>Please rate the help you got with this ticket.</p>
@@ -130,7 +130,7 @@ export function RatingBlock(props: { ticket: Ticket; csat: CsatView | null; csrf
       <form method="post" action={`/tickets/${t.number}/rating`} class="stack">
         <CsrfField token={props.csrfToken} />
         <fieldset class="score-options" aria-describedby={props.error ? 'score-error' : undefined}>
-          <legend>Your rating</legend>
+          <legend>Score</legend>
           {props.error ? (
             <p class="field-error" id="score-error" safe>
               {props.error}
@@ -141,9 +141,7 @@ export function RatingBlock(props: { ticket: Ticket; csat: CsatView | null; csrf
           {[1, 2, 3, 4, 5].map((s) => (
             <label class="score-option">
               <input type="radio" name="score" value={String(s)} required checked={s === chosen} />
-              <span>
-                {String(s)} · {SCORE_LABELS[s]!}
-              </span>
+              <span safe>{`${s} · ${SCORE_LABELS[s]}`}</span>
             </label>
           ))}
         </fieldset>
@@ -222,7 +220,9 @@ export function HistoryList(props: { items: HistoryItem[] }): JSX.Element {
     <ol class="history-list">
       {props.items.map((item) => (
         <li>
-          <time datetime={isoTime(item.createdAt)}>{formatDateTime(item.createdAt)}</time>
+          <time datetime={isoTime(item.createdAt)} safe>
+            {formatDateTime(item.createdAt)}
+          </time>
           <span safe>{historyText(item)}</span>
         </li>
       ))}

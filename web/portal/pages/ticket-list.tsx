@@ -1,20 +1,20 @@
 // The ticket list: status tabs, a search box that filters as you type (htmx
 // swaps #ticket-results; without JavaScript the form submits as a GET), and
 // the list itself.
-import Html from '@kitajs/html';
+import Html, { escapeHtml } from '@kitajs/html';
 import { ChannelBadge, StatusBadge } from '../../views/components.tsx';
 import { formatAgo } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
 import type { StatusFilter, TicketSummary } from '../queries.ts';
 import type { PageContext } from './context.ts';
 
-const FILTER_LABELS: Record<StatusFilter, string> = {
+const FILTER_LABELS = {
   all: 'All',
   open: 'Open',
   waiting: 'Waiting for you',
   resolved: 'Resolved',
   closed: 'Closed',
-};
+} as const satisfies Record<StatusFilter, string>;
 
 export function TicketRows(props: { tickets: TicketSummary[]; now: number; empty?: string }): JSX.Element {
   if (props.tickets.length === 0) return <p class="empty" safe>{props.empty ?? 'No tickets here.'}</p>;
@@ -29,7 +29,7 @@ export function TicketRows(props: { tickets: TicketSummary[]; now: number; empty
               {t.subject}
             </span>
             <span class="ticket-meta">
-              #{String(t.number)} <StatusBadge status={t.status} /> <ChannelBadge channel={t.channel} /> Updated {formatAgo(t.updatedAt, props.now)}
+              #{t.number} <StatusBadge status={t.status} /> <ChannelBadge channel={t.channel} /> Updated {escapeHtml(formatAgo(t.updatedAt, props.now))}
             </span>
           </a>
         </li>
@@ -43,7 +43,7 @@ export function TicketResults(props: { tickets: TicketSummary[]; now: number; q:
   return (
     <>
       <p class="result-count muted" role="status">
-        {count === 1 ? '1 ticket' : `${count} tickets`}
+        {count} {count === 1 ? 'ticket' : 'tickets'}
         {props.q ? (
           <>
             {' '}
