@@ -298,11 +298,11 @@ export class KnowledgeBase {
     this.saveTimer.unref();
   }
 
-  /** Writes the indexes to disk if they changed. */
+  /** Writes the indexes to disk if they changed (all of them: this is the shutdown save). */
   async flush(): Promise<void> {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
-    await this.index.save();
+    await this.index.save({ final: true });
   }
 
   async close(): Promise<void> {

@@ -31,7 +31,7 @@ export const DEFAULT_SETTINGS: Omit<KnowledgeSettings, 'publicUrl' | 'indexDir' 
   chunking: { chunkSize: 1000, chunkOverlap: 150 },
   titleWeight: 0.5,
   fusion: { k: 60, vectorWeight: 1, lexicalWeight: 1, candidates: 50 },
-  hnsw: { m: 16, efConstruction: 100, efSearch: 64 },
+  hnsw: { m: 16, efConstruction: 100, efSearch: 512 },
   lexical: { titleBoost: 2, k1: 1.2, b: 0.75, postingBudget: 4000 },
   confidenceThreshold: 0.35,
   refreshIntervalMs: 5_000,

@@ -1,8 +1,11 @@
 // The derived indexes on disk, under DATA_DIR: one manifest naming the vector
-// and lexical files of the same generation, the embedding model and the chunk
-// ids they hold. Files of a generation are written first under fresh names and
-// the manifest is renamed into place last, so a reader (or a second process)
-// always sees a matching pair; anything unreadable just means "rebuild".
+// file and the lexical file, the embedding model and the chunk ids each
+// holds. New files are written under fresh names and the manifest is renamed
+// into place last, so a reader (or a second process) always sees files that
+// exist and ids that match them; anything unreadable just means "rebuild".
+// The two files may hold different chunks: a save can keep the previous
+// lexical file (large ones are slow to write), and loading catches each index
+// up with the database on its own.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +13,7 @@ import { z } from 'zod';
 import { LexicalIndex, type LexicalOptions } from './lexical-index.ts';
 import { VectorIndex, type HnswOptions } from './vector-index.ts';
 
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 const manifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
@@ -20,7 +23,10 @@ const manifestSchema = z.object({
   lexical: z.string(),
   vectorsFile: z.string().regex(/^[\w.-]+$/),
   lexicalFile: z.string().regex(/^[\w.-]+$/),
+  /** Chunks in the vector file. */
   chunkIds: z.array(z.number().int()),
+  /** Chunks in the lexical file. */
+  lexicalChunkIds: z.array(z.number().int()),
   savedAt: z.number(),
 });
 export type IndexManifest = z.infer<typeof manifestSchema>;
@@ -62,37 +68,47 @@ export class IndexFiles {
 
   async loadLexical(manifest: IndexManifest, lexical: LexicalOptions): Promise<LexicalIndex> {
     const json = await fs.promises.readFile(path.join(this.dir, manifest.lexicalFile), 'utf8');
-    return LexicalIndex.load(json, lexical, manifest.chunkIds);
+    return LexicalIndex.load(json, lexical, manifest.lexicalChunkIds);
   }
 
-  async save(indexes: { vectors: VectorIndex; lexical: LexicalIndex }, embeddingModel: string, now: number): Promise<void> {
+  /**
+   * Writes the vectors, and the lexical index when given; without it the
+   * manifest keeps naming the lexical file it named before (which must exist).
+   */
+  async save(indexes: { vectors: VectorIndex; lexical?: LexicalIndex; lexicalSettings: LexicalOptions }, embeddingModel: string, now: number): Promise<void> {
     await fs.promises.mkdir(this.dir, { recursive: true });
-    const previous = await this.readManifestNames();
+    const previous = await this.readManifest();
     const generation = `${now.toString(36)}-${randomBytes(4).toString('hex')}`;
+    const keptLexical = indexes.lexical ? undefined : previous;
+    if (!indexes.lexical && keptLexical?.lexical !== lexicalSignature(indexes.lexicalSettings)) throw new Error('no lexical index file to keep');
     const manifest: IndexManifest = {
       format: INDEX_FORMAT,
       embeddingModel,
       dimensions: indexes.vectors.dimensions,
-      lexical: lexicalSignature(indexes.lexical.settings),
+      lexical: lexicalSignature(indexes.lexicalSettings),
       vectorsFile: `vectors-${generation}.hnsw`,
-      lexicalFile: `lexical-${generation}.json`,
+      lexicalFile: keptLexical ? keptLexical.lexicalFile : `lexical-${generation}.json`,
       chunkIds: indexes.vectors.ids().sort((a, b) => a - b),
+      lexicalChunkIds: keptLexical ? keptLexical.lexicalChunkIds : indexes.lexical!.ids().sort((a, b) => a - b),
       savedAt: now,
     };
     await indexes.vectors.save(path.join(this.dir, manifest.vectorsFile));
-    await fs.promises.writeFile(path.join(this.dir, manifest.lexicalFile), indexes.lexical.toJSON());
+    if (indexes.lexical) await fs.promises.writeFile(path.join(this.dir, manifest.lexicalFile), indexes.lexical.toJSON());
     const tmp = `${this.manifestPath}.${generation}.tmp`;
     await fs.promises.writeFile(tmp, JSON.stringify(manifest));
     await fs.promises.rename(tmp, this.manifestPath);
-    await this.removeOtherGenerations(manifest, previous);
+    await this.removeOtherGenerations(manifest, previous ? [previous.vectorsFile, previous.lexicalFile] : []);
   }
 
-  private async readManifestNames(): Promise<string[]> {
+  /** The current manifest, when it is readable and its lexical file is still there. */
+  private async readManifest(): Promise<IndexManifest | undefined> {
     try {
-      const m = JSON.parse(await fs.promises.readFile(this.manifestPath, 'utf8'));
-      return [m.vectorsFile, m.lexicalFile].filter((n) => typeof n === 'string' && /^[\w.-]+$/.test(n));
+      const parsed = manifestSchema.safeParse(JSON.parse(await fs.promises.readFile(this.manifestPath, 'utf8')));
+      if (!parsed.success) return undefined;
+      await fs.promises.access(path.join(this.dir, parsed.data.lexicalFile));
+      return parsed.data;
     } catch {
-      return [];
+      return undefined;
     }
   }
 

@@ -21,6 +21,11 @@ import { IndexFiles, type IndexManifest } from './index-files.ts';
 import { LexicalIndex, type LexicalHit, type LexicalOptions } from './lexical-index.ts';
 import { VectorIndex, type HnswOptions, type VectorHit } from './vector-index.ts';
 
+/** Lexical indexes smaller than this (in chunks) are written with every save. */
+const LEXICAL_ALWAYS_SAVED_BELOW = 5_000;
+/** Larger ones are written after this many changes, or at shutdown. */
+const LEXICAL_SAVE_AFTER_CHANGES = 1_000;
+
 export interface KnowledgeIndexDeps {
   knex: Knex;
   logger: Logger;
@@ -67,7 +72,12 @@ export class KnowledgeIndex {
   readonly articles = new Map<number, ArticleSummary>();
   status: IndexStatus;
   private fingerprint = '';
+  /** The vectors (and the catalog they reflect) changed since the last save. */
   private dirty = false;
+  /** A lexical file for these settings exists on disk (a save may keep it). */
+  private lexicalOnDisk = false;
+  /** Lexical additions and removals not yet written. */
+  private lexicalChanges = 0;
   private readonly files: IndexFiles;
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -99,6 +109,7 @@ export class KnowledgeIndex {
       if (saved.ok) {
         try {
           this.vectors = await this.files.loadVectors(saved.manifest, this.deps.hnsw);
+          this.lexicalOnDisk = true;
         } catch (error) {
           rebuildReason = `unreadable index files (${(error as Error).message})`;
         }
@@ -114,7 +125,7 @@ export class KnowledgeIndex {
       }
       this.status.reembedded = await this.reembed('stale');
       await this.sync(true);
-      if (this.dirty && this.lexicalReady) await this.persist();
+      if (this.dirty && this.lexicalReady) await this.persist(false);
       if (saved.ok && !rebuildReason) {
         const manifest = saved.manifest;
         this.lexicalLoaded = this.exclusive(() => this.loadLexical(manifest)).catch((err) => logger.error({ err }, 'knowledge index: lexical index not loaded'));
@@ -131,13 +142,14 @@ export class KnowledgeIndex {
     } catch (error) {
       this.deps.logger.info({ reason: (error as Error).message }, 'knowledge index: rebuilding the lexical index from the database');
       this.lexical = LexicalIndex.create(this.deps.lexical);
+      this.lexicalOnDisk = false;
       this.dirty = true;
     }
     this.lexicalReady = true;
     this.status.lexical = 'ready';
     const { added, removed } = await this.sync(true);
     this.deps.logger.debug({ ms: Math.round(performance.now() - started), added, removed }, 'knowledge index: lexical index ready');
-    if (this.dirty) await this.persist();
+    if (this.dirty) await this.persist(false);
   }
 
   /** Catches up with the tables if anything changed since the last look. */
@@ -150,6 +162,7 @@ export class KnowledgeIndex {
     return this.exclusive(async () => {
       this.vectors = undefined;
       this.lexical = LexicalIndex.create(this.deps.lexical);
+      this.lexicalOnDisk = false;
       this.lexicalReady = true;
       this.status.lexical = 'ready';
       this.chunkArticle.clear();
@@ -157,15 +170,21 @@ export class KnowledgeIndex {
       this.status.source = 'built';
       this.status.rebuildReason = 'reindex';
       await this.sync(true);
-      await this.persist();
+      await this.persist(true);
       return { ...this.status };
     });
   }
 
-  /** Writes the indexes to disk if they changed since the last write. */
-  save(): Promise<void> {
+  /**
+   * Writes the indexes to disk if they changed since the last write. A large
+   * lexical index is written only at the `final` save (shutdown) or after
+   * many changes: it is slow to serialise, and a stale one is caught up at
+   * the next start anyway.
+   */
+  save(options: { final?: boolean } = {}): Promise<void> {
     return this.exclusive(async () => {
-      if (this.dirty && this.lexicalReady) await this.persist();
+      if (!this.lexicalReady) return;
+      if (this.dirty || (options.final && this.lexicalChanges > 0)) await this.persist(Boolean(options.final));
     });
   }
 
@@ -177,7 +196,7 @@ export class KnowledgeIndex {
     return this.lexicalReady ? this.lexical.query(query, k) : [];
   }
 
-  private async persist(): Promise<void> {
+  private async persist(final: boolean): Promise<void> {
     if (!this.vectors) {
       if (this.chunkArticle.size > 0) return;
       // Nothing indexed yet: still record an empty generation for this model.
@@ -185,8 +204,18 @@ export class KnowledgeIndex {
       if (dims === undefined) return;
       this.vectors = VectorIndex.create(dims, this.deps.hnsw);
     }
-    await this.files.save({ vectors: this.vectors, lexical: this.lexical }, this.deps.space.id, this.deps.now());
+    const writeLexical =
+      !this.lexicalOnDisk || (this.lexicalChanges > 0 && (final || this.lexical.size < LEXICAL_ALWAYS_SAVED_BELOW || this.lexicalChanges >= LEXICAL_SAVE_AFTER_CHANGES));
+    await this.files.save(
+      { vectors: this.vectors, lexical: writeLexical ? this.lexical : undefined, lexicalSettings: this.deps.lexical },
+      this.deps.space.id,
+      this.deps.now(),
+    );
     this.dirty = false;
+    if (writeLexical) {
+      this.lexicalOnDisk = true;
+      this.lexicalChanges = 0;
+    }
   }
 
   private async reembed(which: 'stale' | 'all', onProgress?: (done: number, total: number) => void): Promise<number> {
@@ -235,6 +264,7 @@ export class KnowledgeIndex {
       for (const id of this.lexical.ids()) {
         if (!wanted.has(id)) {
           this.lexical.remove(id);
+          this.lexicalChanges++;
           removed++;
         }
       }
@@ -245,7 +275,10 @@ export class KnowledgeIndex {
       for (const chunk of batch) {
         if (!this.vectors) this.vectors = VectorIndex.create(chunk.vector.length, this.deps.hnsw, Math.max(1024, missing.length));
         if (!this.vectors.has(chunk.id)) this.vectors.add(chunk.id, chunk.vector);
-        if (this.lexicalReady && !this.lexical.has(chunk.id)) this.lexical.add({ id: chunk.id, title: chunk.title, text: chunk.text });
+        if (this.lexicalReady && !this.lexical.has(chunk.id)) {
+          this.lexical.add({ id: chunk.id, title: chunk.title, text: chunk.text });
+          this.lexicalChanges++;
+        }
         added++;
       }
     }
