@@ -4,6 +4,7 @@
 // no EMAIL_* variables at all it runs as the embedded default: a listener on
 // 127.0.0.1:2525 and outgoing mail as .eml files in DATA_DIR/outbox, so
 // `npm start` needs no mail server.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -150,4 +151,22 @@ export function emailFeature(parts: ParleyParts): void {
     parts.addFollowUp('status_changed', STATUS_NOTICE_JOB, statusNoticeHandler({ core: parts.core, knex: parts.db.knex, logger: parts.logger }));
   }
   parts.mount(surveyPages({ core: parts.core, clock: parts.clock, secret: parts.secret, deskName: settings.from.name }));
+
+  // Mail that belongs to no ticket (sign-in links) leaves the same way as
+  // ticket mail: SMTP_URL when set, otherwise the DATA_DIR/outbox folder.
+  parts.mailer = {
+    async send(mail) {
+      await channel.transport.send({
+        fileName: `${parts.clock.now()}-mail-${randomBytes(6).toString('hex')}.eml`,
+        options: {
+          from: { name: settings.from.name, address: settings.from.address },
+          to: mail.to,
+          subject: mail.subject,
+          text: mail.text,
+          html: mail.html,
+          headers: mail.automatic ? { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' } : undefined,
+        },
+      });
+    },
+  };
 }
