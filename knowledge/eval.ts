@@ -29,13 +29,13 @@ export function readEvalQueries(file: string): EvalQuery[] {
     .split('\n')
     .filter((l) => l.trim())
     .map((line, i) => {
-      const parsed = querySchema.safeParse((() => {
-        try {
-          return JSON.parse(line);
-        } catch {
-          return undefined;
-        }
-      })());
+      let json: unknown;
+      try {
+        json = JSON.parse(line);
+      } catch {
+        json = undefined;
+      }
+      const parsed = querySchema.safeParse(json);
       if (!parsed.success) throw new Error(`${file}:${i + 1}: expected {"query","relevant":[ids]}`);
       return parsed.data;
     });

@@ -98,8 +98,4 @@ export class VectorIndex {
   async save(file: string): Promise<void> {
     await this.index.writeIndex(file);
   }
-
-  get hnsw(): HnswOptions {
-    return this.options;
-  }
 }
