@@ -14,7 +14,13 @@ export const start: Command = {
     const parley = await createParley({ config, logger, env: io.env });
     const { url } = await parley.start();
     logger.info({ url, publicUrl: config.publicUrl, database: parley.db.dialect, dataDir: config.dataDir }, 'Parley is running');
-    io.stderr.write(`\n  Parley is running: open ${config.publicUrl}/ (listening on ${url})\n\n`);
+    const email = parley.adapters.has('email') ? '\n  email:          write to the SMTP listener (see README "Email"); replies land in the outbox' : '';
+    io.stderr.write(
+      `\n  Parley is running (listening on ${url})\n` +
+        `  customer portal: ${config.publicUrl}/\n` +
+        `  chat widget demo: ${config.publicUrl}/demo\n` +
+        `  help centre:     ${config.publicUrl}/kb${email}\n\n`,
+    );
 
     await new Promise<void>((resolve) => {
       let stopping = false;
