@@ -14,12 +14,12 @@ export const start: Command = {
     const parley = await createParley({ config, logger, env: io.env });
     const { url } = await parley.start();
     logger.info({ url, publicUrl: config.publicUrl, database: parley.db.dialect, dataDir: config.dataDir }, 'Parley is running');
-    const email = parley.adapters.has('email') ? '\n  email:          write to the SMTP listener (see README "Email"); replies land in the outbox' : '';
+    const email = parley.adapters.has('email') ? '\n  email:            write to the SMTP listener (see README "Email"); replies land in the outbox' : '';
     io.stderr.write(
       `\n  Parley is running (listening on ${url})\n` +
-        `  customer portal: ${config.publicUrl}/\n` +
+        `  customer portal:  ${config.publicUrl}/\n` +
         `  chat widget demo: ${config.publicUrl}/demo\n` +
-        `  help centre:     ${config.publicUrl}/kb${email}\n\n`,
+        `  help centre:      ${config.publicUrl}/kb${email}\n\n`,
     );
 
     await new Promise<void>((resolve) => {
