@@ -3,37 +3,25 @@
 // question, get the answer with its article card, rate it, ask for a person,
 // reload and find the history, at a phone size and a desktop size.
 // Screenshots go to artifacts/webchat/.
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { chromium, type Browser } from 'playwright-core';
+import { artifactsDir, freePort, launchChromium, SIZES } from '../../web/testing/browser.ts';
+import { type Browser } from 'playwright-core';
 import { Rating, Ticket } from '../../core/index.ts';
 import { startTestParley, type TestParley } from '../../web/testing/test-parley.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts/webchat');
-const SIZES = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
-] as const;
+const ARTIFACTS = artifactsDir('webchat');
 
 let service: TestParley;
 let browser: Browser;
 
 test.before(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   // A fixed port, so the links the bot writes (PUBLIC_URL) point at this service.
   const port = await freePort();
   service = await startTestParley({
     env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, EMAIL_SMTP_ENABLED: 'false', WEBCHAT_AGENT_WAIT_S: '0' },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after.always(async () => {
@@ -127,14 +115,4 @@ async function latestTicketId(): Promise<number> {
   return row.id;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 

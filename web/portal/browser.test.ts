@@ -4,29 +4,20 @@
 // agent's answer arrive live, rate once resolved; at a phone size and a
 // desktop size, checking no horizontal scrolling, 44 px targets, visible
 // focus and no CSP or script errors. Screenshots go to artifacts/portal/.
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import test from 'ava';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { artifactsDir, freePort, launchChromium, SIZES } from '../testing/browser.ts';
+import { type Browser, type Page } from 'playwright-core';
 import { buildAgent, buildCustomer } from '../../core/testing/factories.ts';
 import { startTestParley, type TestParley } from '../testing/test-parley.ts';
 import { eventually, linkFromMail, outboxMails } from './testing/portal-client.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../artifacts/portal');
-const SIZES = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, isMobile: false, hasTouch: false },
-] as const;
+const ARTIFACTS = artifactsDir('portal');
 
 let service: TestParley;
 let browser: Browser;
 
 test.before(async () => {
-  if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (see .ci/run)`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
   // A fixed port, so links built from PUBLIC_URL (sign-in mail, citations) lead back here.
   const port = await freePort();
   service = await startTestParley({ env: { PORT: String(port), PUBLIC_URL: `http://127.0.0.1:${port}`, EMAIL_SMTP_ENABLED: 'false' } });
@@ -43,10 +34,7 @@ test.before(async () => {
     receivedAt: Date.now(),
     replyRef: { to: 'ada@example.com', references: [] },
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 test.after.always(async () => {
@@ -178,13 +166,3 @@ for (const size of SIZES) {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
