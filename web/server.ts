@@ -37,6 +37,7 @@ import { slack } from './features/slack.ts';
 import { teams } from './features/teams.ts';
 import { discord } from './features/discord.ts';
 import { portal } from './features/portal.ts';
+import { automations } from './features/automations.ts';
 import type { Config } from './config.ts';
 
 export interface ParleyDeps {
@@ -80,7 +81,7 @@ export interface ParleyParts {
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [knowledge, surveys, webchat, emailFeature, slack, teams, discord, portal];
+export const features: Feature[] = [knowledge, surveys, automations, webchat, emailFeature, slack, teams, discord, portal];
 
 export interface Parley extends ParleyParts {
   app: Koa;
