@@ -101,6 +101,11 @@ export class ConversationCore {
     return this.transaction((tx) => commands.handBack(tx, ticketId, actor));
   }
 
+  /** Sends a failed (dead) delivery again; the outbox picks it up at once. */
+  async retryDelivery(ticketId: number, deliveryId: number, actor: Actor): Promise<void> {
+    return this.transaction((tx) => commands.retryDelivery(tx, ticketId, deliveryId, actor));
+  }
+
   async rate(input: RateInput): Promise<Rating> {
     const parsed = parseRate(input);
     return this.transaction((tx) => rate(tx, parsed));

@@ -115,16 +115,6 @@ export class LeasedQueue<Row extends QueueRow> {
     if (count !== 1) return { outcome: 'lost' };
     return dead ? { outcome: 'dead' } : { outcome: 'retry', nextAttemptAt };
   }
-
-  /** Puts a dead row back in line (an agent's "retry"). */
-  async revive(id: number): Promise<boolean> {
-    const { knex, table, clock } = this.options;
-    const now = clock.now();
-    const count = await knex(table)
-      .where({ id, status: 'dead' })
-      .update({ status: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now });
-    return count === 1;
-  }
 }
 
 export interface QueueWorkerOptions<Row extends QueueRow> {

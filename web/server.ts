@@ -38,6 +38,7 @@ import { teams } from './features/teams.ts';
 import { discord } from './features/discord.ts';
 import { portal } from './features/portal.ts';
 import { automations } from './features/automations.ts';
+import { desk } from './features/desk.ts';
 import type { Config } from './config.ts';
 
 export interface ParleyDeps {
@@ -81,7 +82,7 @@ export interface ParleyParts {
 export type Feature = (parts: ParleyParts) => Promise<void> | void;
 
 /** Every feature of the service, in wiring order. Add new ones here. */
-export const features: Feature[] = [knowledge, surveys, automations, webchat, emailFeature, slack, teams, discord, portal];
+export const features: Feature[] = [knowledge, surveys, automations, webchat, emailFeature, slack, teams, discord, portal, desk];
 
 export interface Parley extends ParleyParts {
   app: Koa;
@@ -130,7 +131,7 @@ export async function createParley(deps: ParleyDeps, extraFeatures: Feature[] = 
   const outbox = createDeliveryWorker({ db, clock, bus, logger, adapters: () => adapters, options: config.outbox, random: deps.random });
   const jobs = createJobRunner({ db, clock, logger, handlers: jobHandlers, options: config.jobs });
   bus.subscribe((event) => {
-    if (event.type === 'delivery.created') outbox.wake();
+    if (event.type === 'delivery.created' || (event.type === 'delivery.updated' && event.retried)) outbox.wake();
     if (event.type === 'job.created') jobs.wake();
   });
 

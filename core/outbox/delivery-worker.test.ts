@@ -141,6 +141,35 @@ test.serial('a permanent error is dead at once; a retry-after is honoured', asyn
   t.is(row.nextAttemptAt, world.clock.now() + 42_000);
 });
 
+test.serial('an agent retries a dead delivery: sent once, recorded in history; only dead ones can be retried', async (t) => {
+  const { ticket, deliveryId } = await newDelivery();
+  const adapter = new RecordingAdapter();
+  adapter.failWith = () => new DeliveryError('mailbox unavailable', { permanent: true });
+  await workerFor(adapter).drain();
+  t.is((await deliveryRow(deliveryId)).status, 'dead');
+
+  const retried: unknown[] = [];
+  const off = world.bus.subscribe((e) => e.type === 'delivery.updated' && e.retried && retried.push(e.deliveryId));
+  await world.core.retryDelivery(ticket.id, deliveryId, { type: 'agent', id: null });
+  await new Promise((resolve) => setImmediate(resolve)); // the bus announces after the call returns
+  off();
+  t.deepEqual(retried, [deliveryId]);
+  const row = await deliveryRow(deliveryId);
+  t.is(row.status, 'pending');
+  t.is(row.attempts, 0);
+  adapter.failWith = undefined;
+  await workerFor(adapter).drain();
+  t.is((await deliveryRow(deliveryId)).status, 'sent');
+  t.is(adapter.sent.filter((s) => s.message.deliveryId === deliveryId).length, 1);
+  const events = await world.db.knex('ticketEvents').where({ ticketId: ticket.id }).orderBy('id').pluck('type');
+  t.deepEqual(events.slice(-2), ['delivery_failed', 'delivery_retried']);
+
+  // A sent delivery cannot be retried (it would go out twice); another ticket's id is unknown.
+  await t.throwsAsync(world.core.retryDelivery(ticket.id, deliveryId, { type: 'agent' }), { name: 'ConflictError' });
+  const other = await newDelivery();
+  await t.throwsAsync(world.core.retryDelivery(other.ticket.id, deliveryId, { type: 'agent' }), { name: 'NotFoundError' });
+});
+
 test.serial('two workers never send the same delivery', async (t) => {
   const ids: number[] = [];
   for (let i = 0; i < 30; i++) ids.push((await newDelivery(`answer ${i}`)).deliveryId);

@@ -77,6 +77,22 @@ export async function handBack(tx: Tx, ticketId: number, actor: Actor): Promise<
   return save(tx, ticket, { handler: 'bot', handoffReason: null });
 }
 
+/**
+ * Puts a dead delivery of this ticket back in the outbox: attempts start
+ * again from zero, due now. Only a dead one: a pending or sent delivery is
+ * left as it is (retrying a sent message would send it twice).
+ */
+export async function retryDelivery(tx: Tx, ticketId: number, deliveryId: number, actor: Actor): Promise<void> {
+  const row = await tx.trx('deliveries').where({ id: deliveryId, ticketId }).first('id', 'status', 'messageId', 'channel');
+  if (!row) throw new NotFoundError(`delivery ${deliveryId}`);
+  if (row.status !== 'dead') throw new ConflictError(`delivery ${deliveryId} is ${row.status}, not failed`);
+  await tx.trx('deliveries')
+    .where({ id: deliveryId, status: 'dead' })
+    .update({ status: 'pending', attempts: 0, nextAttemptAt: tx.now, updatedAt: tx.now });
+  await recordEvent(tx, ticketId, 'delivery_retried', actor, { deliveryId, messageId: row.messageId, channel: row.channel });
+  tx.events.push({ type: 'delivery.updated', ticketId, deliveryId, messageId: row.messageId, retried: true });
+}
+
 /** Did a person (not only the bot) answer the customer on this ticket? */
 export async function humanAnswered(tx: Tx, ticketId: number): Promise<boolean> {
   return Boolean(await tx.trx('messages').where({ ticketId, authorType: 'agent', internal: false }).first('id'));

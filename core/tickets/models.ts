@@ -34,6 +34,8 @@ export type TicketEventType =
   | 'handed_back'
   | 'rated'
   | 'delivery_failed'
+  /** An agent put a dead delivery back in line. */
+  | 'delivery_retried'
   /** A bounce of our mail landed on the ticket (channels/email). */
   | 'email_bounced';
 

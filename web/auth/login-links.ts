@@ -1,7 +1,8 @@
-// Magic sign-in links: 32 random bytes in the link, their sha256 in
-// login_tokens, valid for `ttlMs` and spent by the first sign-in. The link is
-// built from PUBLIC_URL, never from the request's Host header (which a
-// client chooses).
+// Magic sign-in links: 32 random bytes in the link, their sha256 in a token
+// table, valid for `ttlMs` and spent by the first sign-in. The link is built
+// from PUBLIC_URL, never from the request's Host header (which a client
+// chooses). Customers (portal) and agents (desk) use the same mechanism with
+// their own table and path; only a customer's sign-in proves their address.
 import type { Knex } from 'knex';
 import type { Clock } from '../../core/index.ts';
 import { Customer } from '../../core/index.ts';
@@ -13,30 +14,47 @@ export interface IssuedLink {
 }
 
 export type Redemption =
-  | { ok: true; customerId: number; email: string }
+  | { ok: true; subjectId: number; email: string }
   | { ok: false; reason: 'invalid' | 'expired' | 'used' };
 
+export interface LinkAudience {
+  table: string;
+  subjectColumn: string;
+  /** Where the link points, under PUBLIC_URL. */
+  path: string;
+  /** Runs once a link is spent (a customer's proves their address). */
+  onRedeem?: (knex: Knex, subjectId: number, email: string, now: number) => Promise<void>;
+}
+
+export const CUSTOMER_LINKS: LinkAudience = { table: 'loginTokens', subjectColumn: 'customerId', path: '/sign-in/link', onRedeem: proveEmail };
+export const AGENT_LINKS: LinkAudience = { table: 'agentLoginTokens', subjectColumn: 'agentId', path: '/desk/sign-in/link' };
+
 export class LoginLinks {
-  constructor(private readonly deps: { knex: Knex; clock: Clock; publicUrl: string; ttlMs: number }) {}
+  private readonly audience: LinkAudience;
+
+  constructor(private readonly deps: { knex: Knex; clock: Clock; publicUrl: string; ttlMs: number; audience?: LinkAudience }) {
+    this.audience = deps.audience ?? CUSTOMER_LINKS;
+  }
 
   get ttlMs(): number {
     return this.deps.ttlMs;
   }
 
-  async issue(customerId: number, email: string, next?: string): Promise<IssuedLink> {
+  async issue(subjectId: number, email: string, next?: string): Promise<IssuedLink> {
     const { knex, clock, publicUrl, ttlMs } = this.deps;
+    const { table, subjectColumn, path } = this.audience;
     const token = randomToken(32);
     const now = clock.now();
     const expiresAt = now + ttlMs;
-    await knex('loginTokens').insert({ tokenHash: hashToken(token), customerId, email: email.toLowerCase(), createdAt: now, expiresAt, usedAt: null });
+    await knex(table).insert({ tokenHash: hashToken(token), [subjectColumn]: subjectId, email: email.toLowerCase(), createdAt: now, expiresAt, usedAt: null });
     const query = next && isLocalPath(next) && next !== '/' ? `?next=${encodeURIComponent(next)}` : '';
-    return { url: `${publicUrl}/sign-in/link/${token}${query}`, expiresAt };
+    return { url: `${publicUrl}${path}/${token}${query}`, expiresAt };
   }
 
   /** Looks at a token without spending it (the page behind the link's GET). */
   async check(token: string): Promise<'valid' | 'invalid' | 'expired' | 'used'> {
     if (!TOKEN_SHAPE.test(token)) return 'invalid';
-    const row = await this.deps.knex('loginTokens').where({ tokenHash: hashToken(token) }).first('expiresAt', 'usedAt');
+    const row = await this.deps.knex(this.audience.table).where({ tokenHash: hashToken(token) }).first('expiresAt', 'usedAt');
     if (!row) return 'invalid';
     if (row.usedAt !== null) return 'used';
     if (Number(row.expiresAt) <= this.deps.clock.now()) return 'expired';
@@ -47,19 +65,21 @@ export class LoginLinks {
   async redeem(token: string): Promise<Redemption> {
     if (!TOKEN_SHAPE.test(token)) return { ok: false, reason: 'invalid' };
     const { knex, clock } = this.deps;
+    const { table, subjectColumn, onRedeem } = this.audience;
     const tokenHash = hashToken(token);
     const now = clock.now();
-    const spent = await knex('loginTokens').where({ tokenHash }).whereNull('usedAt').where('expiresAt', '>', now).update({ usedAt: now });
-    const row = await knex('loginTokens').where({ tokenHash }).first('customerId', 'email', 'expiresAt', 'usedAt');
+    const spent = await knex(table).where({ tokenHash }).whereNull('usedAt').where('expiresAt', '>', now).update({ usedAt: now });
+    const row = await knex(table).where({ tokenHash }).first(subjectColumn, 'email', 'expiresAt', 'usedAt');
     if (!row) return { ok: false, reason: 'invalid' };
     if (spent !== 1) return { ok: false, reason: Number(row.expiresAt) <= now ? 'expired' : 'used' };
-    await proveEmail(knex, Number(row.customerId), row.email, now);
-    return { ok: true, customerId: Number(row.customerId), email: row.email };
+    const subjectId = Number(row[subjectColumn]);
+    await onRedeem?.(knex, subjectId, row.email, now);
+    return { ok: true, subjectId, email: row.email };
   }
 
   async purgeExpired(): Promise<number> {
     // Kept a day past expiry so a late click can say "expired" rather than "invalid".
-    return this.deps.knex('loginTokens').where('expiresAt', '<', this.deps.clock.now() - 86_400_000).delete();
+    return this.deps.knex(this.audience.table).where('expiresAt', '<', this.deps.clock.now() - 86_400_000).delete();
   }
 }
 

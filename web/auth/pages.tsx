@@ -3,22 +3,26 @@
 // emailed link and the host application's sign-in, which only a POST acts on.
 import Html from '@kitajs/html';
 import { Alert, CsrfField, describedBy, Field } from '../views/components.tsx';
-import { Layout, type Chrome } from '../views/layout.tsx';
+import { Layout, type Area, type Chrome } from '../views/layout.tsx';
 
 export interface AuthPageContext {
   chrome: Chrome;
   csrfToken: string;
+  /** The agent desk shares these pages; its sign-in lives under /desk. */
+  area?: Area;
 }
+
+const signInPath = (props: AuthPageContext) => (props.area === 'desk' ? '/desk/sign-in' : '/sign-in');
 
 export function SignInPage(props: AuthPageContext & { email?: string; next?: string; error?: string; notice?: string }): JSX.Element {
   const hint = 'We will email you a link. No password needed.';
   return (
-    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in">
+    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in" area={props.area}>
       <div class="narrow">
         <h1>Sign in</h1>
-        <p>See your tickets, follow answers and rate our help.</p>
+        <p>{props.area === 'desk' ? 'The support desk: answer the conversations the bot hands over.' : 'See your tickets, follow answers and rate our help.'}</p>
         {props.notice ? <Alert kind="info"><span safe>{props.notice}</span></Alert> : ''}
-        <form method="post" action="/sign-in" class="stack" novalidate>
+        <form method="post" action={signInPath(props)} class="stack" novalidate>
           <CsrfField token={props.csrfToken} />
           {props.next ? <input type="hidden" name="next" value={props.next} /> : ''}
           <Field id="email" label="Your email address" hint={hint} error={props.error}>
@@ -37,9 +41,13 @@ export function SignInPage(props: AuthPageContext & { email?: string; next?: str
           </Field>
           <button type="submit">Email me a sign-in link</button>
         </form>
-        <p class="muted">
-          Looking for an answer? <a href="/kb">Search the help centre</a>.
-        </p>
+        {props.area === 'desk' ? (
+          <p class="muted">No account yet? An administrator adds agents with <code>parley agent:add</code>.</p>
+        ) : (
+          <p class="muted">
+            Looking for an answer? <a href="/kb">Search the help centre</a>.
+          </p>
+        )}
       </div>
     </Layout>
   );
@@ -47,16 +55,16 @@ export function SignInPage(props: AuthPageContext & { email?: string; next?: str
 
 export function CheckEmailPage(props: AuthPageContext & { email: string; minutes: number }): JSX.Element {
   return (
-    <Layout chrome={props.chrome} title="Check your email" csrfToken={props.csrfToken} section="sign-in">
+    <Layout chrome={props.chrome} title="Check your email" csrfToken={props.csrfToken} section="sign-in" area={props.area}>
       <div class="narrow">
         <h1>Check your email</h1>
         <p>
-          If <strong safe>{props.email}</strong> is the address you have used with us, a sign-in link is on its way. It works once, within{' '}
+          If <strong safe>{props.email}</strong> is {props.area === 'desk' ? 'an agent\'s address' : 'the address you have used with us'}, a sign-in link is on its way. It works once, within{' '}
           {props.minutes} minutes.
         </p>
         <p class="muted">Nothing after a few minutes? Check your spam folder, or ask for a new link.</p>
         <p>
-          <a class="button secondary" href="/sign-in">
+          <a class="button secondary" href={signInPath(props)}>
             Ask for a new link
           </a>
         </p>
@@ -67,7 +75,7 @@ export function CheckEmailPage(props: AuthPageContext & { email: string; minutes
 
 export function ConfirmLinkPage(props: AuthPageContext & { action: string; next?: string }): JSX.Element {
   return (
-    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in">
+    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in" area={props.area}>
       <div class="narrow">
         <h1>Sign in</h1>
         <p>Press the button to finish signing in on this device.</p>
@@ -89,12 +97,12 @@ export function LinkProblemPage(props: AuthPageContext & { reason: 'invalid' | '
         ? 'This sign-in link has expired.'
         : 'This sign-in link is not valid. Please use the link from the email exactly as it is.';
   return (
-    <Layout chrome={props.chrome} title="Link not valid" csrfToken={props.csrfToken} section="sign-in">
+    <Layout chrome={props.chrome} title="Link not valid" csrfToken={props.csrfToken} section="sign-in" area={props.area}>
       <div class="narrow">
         <h1>This link does not work any more</h1>
         <p>{text}</p>
         <p>
-          <a class="button" href="/sign-in">
+          <a class="button" href={signInPath(props)}>
             Get a new sign-in link
           </a>
         </p>
@@ -107,7 +115,7 @@ export function HostConfirmPage(
   props: AuthPageContext & { identity: Record<string, string>; displayName: string; next?: string },
 ): JSX.Element {
   return (
-    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in">
+    <Layout chrome={props.chrome} title="Sign in" csrfToken={props.csrfToken} section="sign-in" area={props.area}>
       <div class="narrow">
         <h1>Continue to support</h1>
         <p>

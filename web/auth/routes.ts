@@ -90,7 +90,7 @@ export function authRoutes(router: Router, deps: AuthRouteDeps): void {
     const form = await readForm(ctx);
     const result = await deps.links.redeem(ctx.params.token ?? '');
     if (!result.ok) return render(ctx, LinkProblemPage({ ...ctxFor(ctx), reason: result.reason }), result.reason === 'invalid' ? 404 : 410);
-    await deps.sessions.start(ctx, { customerId: result.customerId }, 'link');
+    await deps.sessions.start(ctx, { customerId: result.subjectId }, 'link');
     seeOther(ctx, safeNext(form.get('next')) ?? '/', { reload: true });
   });
 

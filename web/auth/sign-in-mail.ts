@@ -22,22 +22,34 @@ interface SignInRequest {
   requestedAt: number;
 }
 
-export async function requestSignInMail(core: ConversationCore, request: SignInRequest): Promise<void> {
-  await core.transaction((tx) => tx.enqueue(SIGN_IN_REQUESTED, { ...request }));
+export async function requestSignInMail(core: ConversationCore, request: SignInRequest, trigger = SIGN_IN_REQUESTED): Promise<void> {
+  await core.transaction((tx) => tx.enqueue(trigger, { ...request }));
 }
 
-export function signInMailHandler(deps: { knex: Knex; clock: Clock; links: LoginLinks; mailer: () => Mailer; siteName: string; logger: Logger }) {
+/** Who a link for an address signs in: a customer (the default) or an agent. */
+export type FindSubject = (knex: Knex, email: string) => Promise<{ id: number; email: string | null; name: string | null } | undefined>;
+
+export function signInMailHandler(deps: {
+  knex: Knex;
+  clock: Clock;
+  links: LoginLinks;
+  mailer: () => Mailer;
+  siteName: string;
+  logger: Logger;
+  find?: FindSubject;
+}) {
+  const find = deps.find ?? customerForEmail;
   return async function sendSignInMail(payload: FollowUpPayload): Promise<void> {
     const request = payload as unknown as SignInRequest;
     if (deps.clock.now() - Number(request.requestedAt) > STALE_AFTER_MS) return;
-    const customer = await customerForEmail(deps.knex, request.email);
-    if (!customer?.email) {
+    const subject = await find(deps.knex, request.email);
+    if (!subject?.email) {
       deps.logger.info('sign-in link requested for an address we do not know; nothing sent');
       return;
     }
-    const link = await deps.links.issue(customer.id, customer.email, request.next);
-    await deps.mailer().send(signInMail(customer.email, customer.name, link.url, deps.links.ttlMs, deps.siteName));
-    deps.logger.info({ customerId: customer.id }, 'sign-in link sent');
+    const link = await deps.links.issue(subject.id, subject.email, request.next);
+    await deps.mailer().send(signInMail(subject.email, subject.name, link.url, deps.links.ttlMs, deps.siteName));
+    deps.logger.info({ subjectId: subject.id }, 'sign-in link sent');
   };
 }
 

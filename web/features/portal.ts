@@ -18,7 +18,7 @@ import { Throttle } from '../auth/throttle.ts';
 import { intSetting, parseEnvGroup } from '../config.ts';
 import { csrfProtection } from '../http/csrf.ts';
 import { pageSecurityHeaders } from '../http/security-headers.ts';
-import { staticAssets } from '../http/static-files.ts';
+import { staticAssets, type StaticFile } from '../http/static-files.ts';
 import { knowledgeRoutes } from '../portal/knowledge-routes.ts';
 import { TicketListCache } from '../portal/list-cache.ts';
 import { LiveTickets } from '../portal/live.ts';
@@ -46,11 +46,13 @@ export const portalEnvSchema = z.object({
   EMAIL_ADDRESSES: z.string().trim().optional(),
 });
 
-const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'assets');
+export const ASSETS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'assets');
 const requireFromHere = createRequire(import.meta.url);
 
-export function portalAssets() {
-  return staticAssets('/assets', {
+/** The portal's stylesheet, script and htmx, under `prefix`; the desk adds its own files under /desk/assets. */
+export function portalAssets(prefix = '/assets', extra: Record<string, StaticFile> = {}) {
+  return staticAssets(prefix, {
+    ...extra,
     'portal.css': { file: path.join(ASSETS_DIR, 'portal.css'), contentType: 'text/css; charset=utf-8' },
     'portal.js': { file: path.join(ASSETS_DIR, 'portal.js'), contentType: 'text/javascript; charset=utf-8' },
     // htmx and its SSE extension from their npm packages, served from our origin.

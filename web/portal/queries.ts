@@ -130,7 +130,7 @@ export async function thread(knex: Knex, ticketId: number, options: { afterId?: 
 }
 
 /** Only well-formed citations with http(s) links are shown. */
-function citationsOf(value: unknown): CitationItem[] {
+export function citationsOf(value: unknown): CitationItem[] {
   if (!Array.isArray(value)) return [];
   const out: CitationItem[] = [];
   for (const c of value) {

@@ -45,7 +45,7 @@ export interface TicketRouteDeps {
 const FORM_ID = /^[A-Za-z0-9-]{8,64}$/;
 const MAX_TEXT = 20_000;
 /** Types a browser may show inline; everything else downloads. */
-const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
+export const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export function pageContext(ctx: Context, chrome: Chrome, clock: Clock, viewer: Customer | null): PageContext {
   return { chrome, csrfToken: csrfState(ctx).token, viewer: viewer ? { name: viewer.name, email: viewer.email } : null, now: clock.now() };
@@ -240,7 +240,7 @@ async function suggestedArticles(kb: KnowledgeBase | undefined, subjects: string
 }
 
 /** RFC 6266 with an ASCII fallback, so any filename is safe in the header. */
-function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
+export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
   const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || 'file';
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }

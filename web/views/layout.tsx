@@ -6,7 +6,8 @@ import Html from '@kitajs/html';
 
 export interface Chrome {
   siteName: string;
-  assets: { css: string; js: string; htmx: string; sse: string };
+  /** `extraCss`: one more stylesheet after the shared one (the desk's). */
+  assets: { css: string; js: string; htmx: string; sse: string; extraCss?: string };
 }
 
 export interface Viewer {
@@ -14,7 +15,10 @@ export interface Viewer {
   email: string | null;
 }
 
-export type Section = 'home' | 'tickets' | 'new' | 'kb' | 'surveys' | 'sign-in' | 'none';
+export type Section = 'home' | 'tickets' | 'new' | 'kb' | 'surveys' | 'sign-in' | 'inbox' | 'dashboard' | 'none';
+
+/** Portal pages are the customers'; desk pages the agents' (another nav, sign-out and home). */
+export type Area = 'portal' | 'desk';
 
 export interface LayoutProps {
   chrome: Chrome;
@@ -22,6 +26,7 @@ export interface LayoutProps {
   csrfToken: string;
   viewer?: Viewer | null;
   section?: Section;
+  area?: Area;
   children?: Html.Children;
 }
 
@@ -47,7 +52,10 @@ export const HTMX_CONFIG = JSON.stringify({
 export function Layout(props: LayoutProps): JSX.Element {
   const { chrome, viewer } = props;
   const section = props.section ?? 'none';
+  const area = props.area ?? 'portal';
   const current = (s: Section) => (section === s ? 'page' : undefined);
+  const home = area === 'desk' ? '/desk' : viewer ? '/' : '/kb';
+  const signIn = area === 'desk' ? '/desk/sign-in' : '/sign-in';
   return (
     <>
       {'<!doctype html>'}
@@ -60,6 +68,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <title safe>{`${props.title} · ${chrome.siteName}`}</title>
           <link rel="icon" href="data:," />
           <link rel="stylesheet" href={chrome.assets.css} />
+          {chrome.assets.extraCss ? <link rel="stylesheet" href={chrome.assets.extraCss} /> : ''}
           <script src={chrome.assets.htmx} defer></script>
           <script src={chrome.assets.sse} defer></script>
           <script src={chrome.assets.js} defer></script>
@@ -70,18 +79,18 @@ export function Layout(props: LayoutProps): JSX.Element {
           </a>
           <header class="site-header">
             <div class="wrap header-row">
-              <a class="brand" href={viewer ? '/' : '/kb'} safe>
-                {chrome.siteName}
+              <a class="brand" href={home} safe>
+                {area === 'desk' ? `${chrome.siteName} desk` : chrome.siteName}
               </a>
               {viewer ? (
-                <form method="post" action="/sign-out" class="sign-out">
+                <form method="post" action={area === 'desk' ? '/desk/sign-out' : '/sign-out'} class="sign-out">
                   <input type="hidden" name="_csrf" value={props.csrfToken} />
                   <button type="submit" class="link-button">
                     Sign out
                   </button>
                 </form>
               ) : section !== 'sign-in' ? (
-                <a class="header-link" href="/sign-in">
+                <a class="header-link" href={signIn}>
                   Sign in
                 </a>
               ) : (
@@ -89,43 +98,7 @@ export function Layout(props: LayoutProps): JSX.Element {
               )}
             </div>
             <nav class="wrap site-nav" aria-label="Main">
-              <ul>
-                {viewer ? (
-                  <>
-                    <li>
-                      <a href="/" aria-current={current('home')}>
-                        Home
-                      </a>
-                    </li>
-                    <li>
-                      <a href="/tickets" aria-current={current('tickets')}>
-                        Tickets
-                      </a>
-                    </li>
-                    <li>
-                      <a href="/tickets/new" aria-current={current('new')}>
-                        New ticket
-                      </a>
-                    </li>
-                  </>
-                ) : (
-                  ''
-                )}
-                <li>
-                  <a href="/kb" aria-current={current('kb')}>
-                    Help centre
-                  </a>
-                </li>
-                {viewer ? (
-                  <li>
-                    <a href="/surveys" aria-current={current('surveys')}>
-                      Surveys
-                    </a>
-                  </li>
-                ) : (
-                  ''
-                )}
-              </ul>
+              {area === 'desk' ? <DeskNav signedIn={!!viewer} current={current} /> : <PortalNav signedIn={!!viewer} current={current} />}
             </nav>
           </header>
           <div class="wrap">
@@ -137,7 +110,7 @@ export function Layout(props: LayoutProps): JSX.Element {
           <footer class="site-footer wrap">
             {viewer ? (
               <p>
-                Signed in as <span safe>{viewer.name || viewer.email || 'customer'}</span>
+                Signed in as <span safe>{viewer.name || viewer.email || (area === 'desk' ? 'agent' : 'customer')}</span>
               </p>
             ) : (
               ''
@@ -146,5 +119,69 @@ export function Layout(props: LayoutProps): JSX.Element {
         </body>
       </html>
     </>
+  );
+}
+
+type Current = (s: Section) => 'page' | undefined;
+
+function DeskNav(props: { signedIn: boolean; current: Current }): JSX.Element {
+  if (!props.signedIn) return <ul></ul>;
+  return (
+    <ul>
+      <li>
+        <a href="/desk" aria-current={props.current('inbox')}>
+          Inbox
+        </a>
+      </li>
+      <li>
+        <a href="/desk/dashboard" aria-current={props.current('dashboard')}>
+          Dashboard
+        </a>
+      </li>
+    </ul>
+  );
+}
+
+function PortalNav(props: { signedIn: boolean; current: Current }): JSX.Element {
+  const { current } = props;
+  const viewer = props.signedIn;
+  return (
+    <ul>
+      {viewer ? (
+        <>
+          <li>
+            <a href="/" aria-current={current('home')}>
+              Home
+            </a>
+          </li>
+          <li>
+            <a href="/tickets" aria-current={current('tickets')}>
+              Tickets
+            </a>
+          </li>
+          <li>
+            <a href="/tickets/new" aria-current={current('new')}>
+              New ticket
+            </a>
+          </li>
+        </>
+      ) : (
+        ''
+      )}
+      <li>
+        <a href="/kb" aria-current={current('kb')}>
+          Help centre
+        </a>
+      </li>
+      {viewer ? (
+        <li>
+          <a href="/surveys" aria-current={current('surveys')}>
+            Surveys
+          </a>
+        </li>
+      ) : (
+        ''
+      )}
+    </ul>
   );
 }
