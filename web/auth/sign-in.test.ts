@@ -280,4 +280,13 @@ test('parley login-link prints a fresh link for a customer', async (t) => {
   const missing = await run(['nobody@example.com']);
   t.is(missing.code, 1);
   t.regex(missing.err, /no customer/);
+
+  // --agent: a desk link, only for an agent (a customer's address is not one).
+  t.is((await run(['cli@example.com', '--agent'])).code, 1);
+  const db2 = await openDatabase({ dataDir });
+  await db2.knex('agents').insert({ email: 'ann@example.com', name: 'Ann', createdAt: Date.now() });
+  await db2.close();
+  const agent = await run(['ann@example.com', '--agent']);
+  t.is(agent.code, 0);
+  t.regex(agent.out, /^https:\/\/help\.example\.test\/desk\/sign-in\/link\/[A-Za-z0-9_-]{43}\n$/);
 });

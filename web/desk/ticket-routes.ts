@@ -12,6 +12,7 @@ import { readForm, readForms, type MultipartOptions } from '../http/body.ts';
 import { seeOther, isHtmx, wantsFragment } from '../http/htmx.ts';
 import { badRequest } from '../http/http-error.ts';
 import { contentDisposition, INLINE_TYPES } from '../portal/tickets-routes.ts';
+import { CHANNEL_LABELS } from '../views/format.ts';
 import { render } from '../views/render.ts';
 import { deskPage, type DeskDeps } from './context.ts';
 import { agentOf } from './guard.ts';
@@ -133,7 +134,7 @@ export function deskTicketRoutes(router: Router, deps: DeskTicketDeps): void {
     // A note changes nothing for the customer; a reply may set the status
     // (through changeStatus, so a resolution is counted and surveyed).
     if (!internal && status) await core.changeStatus(ticket.id, status as TicketStatus, by);
-    const notice = internal ? 'Note added. The customer does not see it.' : `Reply sent to the outbox for delivery by ${result.ticket.channel}.`;
+    const notice = internal ? 'Note added. The customer does not see it.' : `Reply sent to the outbox for delivery by ${CHANNEL_LABELS[result.ticket.channel]}.`;
     if (isHtmx(ctx)) {
       ctx.set('HX-Trigger', 'desk-changed');
       return render(ctx, Composer({ number: ticket.number, csrfToken: deskPage(ctx, deps).csrfToken, state: { notice, mode }, channel: ticket.channel }));

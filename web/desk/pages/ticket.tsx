@@ -111,9 +111,14 @@ function DeskMessageItem(props: { message: DeskMessage; number: number; csrfToke
       </div>
       <PlainText text={m.text} />
       {m.authorType === 'bot' && (m.confidence !== null || m.handoffReason) ? (
-        <p class="bot-facts">
-          {m.confidence !== null ? <span safe>{`Confidence ${Math.round(m.confidence * 100)}%`}</span> : ''}
-          {m.handoffReason ? <span safe>{` · handed over: ${handoffLabel(m.handoffReason)}`}</span> : ''}
+        <p class="bot-facts" safe>
+          {[
+            // A customer asking for a person is no search: its confidence says nothing.
+            m.confidence !== null && m.handoffReason !== 'customer_request' ? `Confidence ${Math.round(m.confidence * 100)}%` : '',
+            m.handoffReason ? `Handed over: ${handoffLabel(m.handoffReason)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' · ')}
         </p>
       ) : (
         ''
