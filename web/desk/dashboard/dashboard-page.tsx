@@ -65,14 +65,17 @@ function PeriodSwitcher(props: { period: DashboardPeriod }): JSX.Element {
       <details class="range-picker" open={period.days === null}>
         <summary>Choose dates</summary>
         <form method="get" action="/desk/dashboard" class="range-form">
-          <div class="field">
-            <label for="range-from">From</label>
-            <input type="date" id="range-from" name="from" value={period.fromDate} required />
-          </div>
-          <div class="field">
-            <label for="range-to">To</label>
-            <input type="date" id="range-to" name="to" value={period.toDate} required />
-          </div>
+          {/* Labels wrap their inputs, with no id: htmx copies the attributes of
+              elements with an id across a boosted swap, and Chromium can leave an
+              empty style="" on a date input once the page is used: the CSP refuses it. */}
+          <label class="field">
+            <span>From</span>
+            <input type="date" name="from" value={period.fromDate} required />
+          </label>
+          <label class="field">
+            <span>To</span>
+            <input type="date" name="to" value={period.toDate} required />
+          </label>
           <button type="submit" class="secondary">
             Show
           </button>
@@ -231,7 +234,7 @@ function csatRow(label: string, figure: CsatFigure, color: string) {
   return {
     label,
     value: figure.score === null ? 0 : figure.score * 100,
-    valueText: figure.score === null ? 'no responses' : `${formatPercent(figure.score)} of ${figure.responses}`,
+    valueText: figure.score === null ? 'no responses' : `${formatPercent(figure.score)} (${plural(figure.responses, 'response')})`,
     color,
   };
 }
@@ -340,6 +343,7 @@ function ArticlesCard(props: { data: DashboardData; q: string }): JSX.Element {
   const articles = props.data.unhelpfulArticles;
   return (
     <Card id="unhelpful-articles" title="Articles rated unhelpful" links={<CsvLink figure="unhelpful-articles" q={props.q} what="articles rated unhelpful" />}>
+      <p class="muted small">Unhelpful votes out of all votes on the article in this period, most unhelpful first.</p>
       {articles.length === 0 ? (
         <Empty text="No article was rated unhelpful." />
       ) : (
@@ -349,7 +353,7 @@ function ArticlesCard(props: { data: DashboardData; q: string }): JSX.Element {
             label: a.title ?? `Article #${a.articleId} (deleted)`,
             href: a.slug ? `/kb/${encodeURIComponent(a.slug)}` : undefined,
             value: a.unhelpful,
-            valueText: `${a.unhelpful} of ${plural(a.unhelpful + a.helpful, 'rating')} unhelpful`,
+            valueText: `${a.unhelpful} of ${a.unhelpful + a.helpful}`,
             color: UNHELPFUL_COLOR,
           }))}
         />

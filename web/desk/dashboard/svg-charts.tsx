@@ -56,7 +56,7 @@ export interface ChartSize {
 }
 
 /** For a card on a phone (about 320 CSS px wide) and for a wide card (about 600–900). */
-export const NARROW: ChartSize = { width: 360, height: 230, font: 12 };
+export const NARROW: ChartSize = { width: 360, height: 230, font: 13 };
 export const WIDE: ChartSize = { width: 720, height: 260, font: 12 };
 
 export interface StackedBar {
