@@ -95,9 +95,9 @@ function CsvLink(props: { figure: Figure; q: string; what: string; text?: string
   );
 }
 
-function Card(props: { id: string; title: string; wide?: boolean; children?: Html.Children; links?: Html.Children }): JSX.Element {
+function Card(props: { id: string; title: string; children?: Html.Children; links?: Html.Children }): JSX.Element {
   return (
-    <section class={props.wide ? 'card dash-card dash-wide' : 'card dash-card'} id={props.id} aria-labelledby={`${props.id}-title`}>
+    <section class="card dash-card" id={props.id} aria-labelledby={`${props.id}-title`}>
       <h2 id={`${props.id}-title`} safe>
         {props.title}
       </h2>
@@ -139,7 +139,7 @@ function VolumeCard(props: { data: DashboardData; q: string }): JSX.Element {
   const links = <CsvLink figure="volume" q={props.q} what="tickets per day by channel" />;
   if (total === 0) {
     return (
-      <Card id="volume" title="Tickets by channel" wide links={links}>
+      <Card id="volume" title="Tickets by channel" links={links}>
         <Empty text="No tickets in this period." />
       </Card>
     );
@@ -149,7 +149,7 @@ function VolumeCard(props: { data: DashboardData; q: string }): JSX.Element {
   const summary = `${plural(total, 'ticket')} over ${plural(volume.days.length, 'day')}: ${byChannel}. Busiest day ${formatDate(Date.parse(busiest.day))} with ${busiest.total}.`;
   const chart = { series: volume, title: 'Tickets per day by channel', summary };
   return (
-    <Card id="volume" title="Tickets by channel" wide links={links}>
+    <Card id="volume" title="Tickets by channel" links={links}>
       <p class="lead">
         <span class="big-number" safe>
           {String(total)}
