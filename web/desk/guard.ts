@@ -7,8 +7,7 @@ import type { Knex } from 'knex';
 import type { Context, Next } from 'koa';
 import { Agent } from '../../core/index.ts';
 import { currentSession } from '../auth/sessions.ts';
-import { isHtmx } from '../http/htmx.ts';
-import { HttpError } from '../http/http-error.ts';
+import { signInRequired } from '../auth/sign-in-required.ts';
 
 export async function viewingAgent(ctx: Context, knex: Knex): Promise<Agent | undefined> {
   if (ctx.state.agent !== undefined) return ctx.state.agent ?? undefined;
@@ -28,17 +27,6 @@ export function agentOf(ctx: Context): Agent {
 export function requireAgent(knex: Knex) {
   return async function signedInAgent(ctx: Context, next: Next) {
     if (await viewingAgent(ctx, knex)) return next();
-    if (ctx.method === 'GET' && ctx.accepts('html') && !ctx.path.endsWith('/stream') && !ctx.path.endsWith('.csv')) {
-      const target = `/desk/sign-in?next=${encodeURIComponent(ctx.url)}`;
-      if (isHtmx(ctx)) {
-        ctx.set('HX-Redirect', target);
-        ctx.status = 200;
-        ctx.body = '';
-        return;
-      }
-      ctx.redirect(target);
-      return;
-    }
-    throw new HttpError(401, 'unauthorized', 'Please sign in to the desk again to continue.');
+    signInRequired(ctx, '/desk/sign-in', 'Please sign in to the desk again to continue.');
   };
 }

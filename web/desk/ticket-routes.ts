@@ -8,10 +8,10 @@ import type Router from '@koa/router';
 import type { Context } from 'koa';
 import { InvalidInputError, Message, NotFoundError, PRIORITIES, TICKET_STATUSES, type AttachmentStore, type Priority, type TicketStatus } from '../../core/index.ts';
 import { conversationBefore } from '../../core/bot/index.ts';
+import { sendAttachment } from '../http/attachment-response.ts';
 import { readForm, readForms, type MultipartOptions } from '../http/body.ts';
 import { seeOther, isHtmx, wantsFragment } from '../http/htmx.ts';
 import { badRequest } from '../http/http-error.ts';
-import { contentDisposition, INLINE_TYPES } from '../portal/tickets-routes.ts';
 import { CHANNEL_LABELS } from '../views/format.ts';
 import { render } from '../views/render.ts';
 import { deskPage, type DeskDeps } from './context.ts';
@@ -91,14 +91,7 @@ export function deskTicketRoutes(router: Router, deps: DeskTicketDeps): void {
       ? await knex('attachments as a').join('messages as m', 'm.id', 'a.messageId').where({ 'a.id': Number(raw), 'm.ticketId': ticket.id }).first('a.*')
       : undefined;
     if (!row) throw new NotFoundError(`file ${raw}`);
-    const inline = INLINE_TYPES.has(row.contentType);
-    ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.set('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', row.filename));
-    ctx.type = inline ? row.contentType : 'application/octet-stream';
-    ctx.length = Number(row.size);
-    ctx.body = deps.attachments.open(row.sha256);
+    sendAttachment(ctx, deps.attachments, row);
   });
 
   router.post('/desk/tickets/:number/reply', async (ctx) => {

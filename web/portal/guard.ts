@@ -5,8 +5,7 @@ import type { Knex } from 'knex';
 import type { Context, Next } from 'koa';
 import { Customer } from '../../core/index.ts';
 import { currentSession } from '../auth/sessions.ts';
-import { isHtmx } from '../http/htmx.ts';
-import { HttpError } from '../http/http-error.ts';
+import { signInRequired } from '../auth/sign-in-required.ts';
 
 export async function viewerOf(ctx: Context, knex: Knex): Promise<Customer | undefined> {
   if (ctx.state.customer !== undefined) return ctx.state.customer ?? undefined;
@@ -27,17 +26,6 @@ export function customerOf(ctx: Context): Customer {
 export function requireCustomer(knex: Knex) {
   return async function signedInCustomer(ctx: Context, next: Next) {
     if (await viewerOf(ctx, knex)) return next();
-    if (ctx.method === 'GET' && ctx.accepts('html') && !ctx.path.endsWith('/stream')) {
-      const target = `/sign-in?next=${encodeURIComponent(ctx.url)}`;
-      if (isHtmx(ctx)) {
-        ctx.set('HX-Redirect', target);
-        ctx.status = 200;
-        ctx.body = '';
-        return;
-      }
-      ctx.redirect(target);
-      return;
-    }
-    throw new HttpError(401, 'unauthorized', 'Please sign in again to continue.');
+    signInRequired(ctx, '/sign-in', 'Please sign in again to continue.');
   };
 }

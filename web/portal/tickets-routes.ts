@@ -9,6 +9,7 @@ import type { AttachmentStore, Clock, ConversationCore, Customer } from '../../c
 import type { KnowledgeBase } from '../../knowledge/index.ts';
 import { formatBytes, readForm, readForms, type MultipartOptions } from '../http/body.ts';
 import { csrfState } from '../http/csrf.ts';
+import { sendAttachment } from '../http/attachment-response.ts';
 import { seeOther, sendHtml, wantsFragment } from '../http/htmx.ts';
 import { badRequest } from '../http/http-error.ts';
 import type { Chrome } from '../views/layout.tsx';
@@ -44,8 +45,6 @@ export interface TicketRouteDeps {
 
 const FORM_ID = /^[A-Za-z0-9-]{8,64}$/;
 const MAX_TEXT = 20_000;
-/** Types a browser may show inline; everything else downloads. */
-export const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp']);
 
 export function pageContext(ctx: Context, chrome: Chrome, clock: Clock, viewer: Customer | null): PageContext {
   return { chrome, csrfToken: csrfState(ctx).token, viewer: viewer ? { name: viewer.name, email: viewer.email } : null, now: clock.now() };
@@ -168,14 +167,7 @@ export function ticketRoutes(router: Router, deps: TicketRouteDeps): void {
   router.get('/tickets/:number/files/:id', signedIn, async (ctx) => {
     const raw = String(ctx.params.id ?? '');
     const file = await ownAttachment(knex, customerOf(ctx).id, ticketNumber(ctx), /^\d{1,12}$/.test(raw) ? Number(raw) : 0);
-    const inline = INLINE_TYPES.has(file.contentType);
-    ctx.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox");
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'private, no-store');
-    ctx.set('Content-Disposition', contentDisposition(inline ? 'inline' : 'attachment', file.filename));
-    ctx.type = inline ? file.contentType : 'application/octet-stream';
-    ctx.length = Number(file.size);
-    ctx.body = deps.attachments.open(file.sha256);
+    sendAttachment(ctx, deps.attachments, file);
   });
 
   router.post('/tickets/:number/reply', signedIn, async (ctx) => {
@@ -237,11 +229,5 @@ async function suggestedArticles(kb: KnowledgeBase | undefined, subjects: string
   const hits = query ? (await kb.search(query, { limit: 4, passages: 1 })).filter((h) => h.score >= 0.1) : [];
   const articles = hits.length ? hits.map((h) => h.article) : await kb.listArticles({ limit: 4 });
   return articles.map((a) => ({ slug: a.slug, title: a.title, summary: a.summary }));
-}
-
-/** RFC 6266 with an ASCII fallback, so any filename is safe in the header. */
-export function contentDisposition(kind: 'inline' | 'attachment', filename: string): string {
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_') || 'file';
-  return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 

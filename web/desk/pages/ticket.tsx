@@ -7,7 +7,8 @@
 import Html from '@kitajs/html';
 import { PRIORITIES, TICKET_STATUSES, type Ticket } from '../../../core/index.ts';
 import { ChannelBadge, CsrfField, PlainText, StatusBadge, Time } from '../../views/components.tsx';
-import { CHANNEL_LABELS, formatDateTime, formatSize, STATUS_LABELS } from '../../views/format.ts';
+import { CHANNEL_LABELS, formatDateTime, STATUS_LABELS } from '../../views/format.ts';
+import { Citations, FileList } from '../../views/message-parts.tsx';
 import type { DeskPageContext } from '../context.ts';
 import type { DeskEvent, DeskMessage, DeskTicket, DeliveryState } from '../queries.ts';
 import { DeskLayout } from './desk-layout.tsx';
@@ -123,36 +124,8 @@ function DeskMessageItem(props: { message: DeskMessage; number: number; csrfToke
       ) : (
         ''
       )}
-      {m.citations.length ? (
-        <div class="citations">
-          <p class="citations-title">Cited</p>
-          <ol>
-            {m.citations.map((c) => (
-              <li>
-                <a href={c.url} target="_blank" rel="noopener" safe>
-                  {c.title}
-                </a>
-              </li>
-            ))}
-          </ol>
-        </div>
-      ) : (
-        ''
-      )}
-      {m.attachments.length ? (
-        <ul class="files" aria-label="Attached files">
-          {m.attachments.map((f) => (
-            <li>
-              <a href={`/desk/tickets/${props.number}/files/${f.id}`} hx-boost="false" safe>
-                {f.filename}
-              </a>{' '}
-              <span class="muted" safe>{`(${formatSize(f.size)})`}</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        ''
-      )}
+      <Citations citations={m.citations} title="Cited" newTab />
+      <FileList files={m.attachments} base={`/desk/tickets/${props.number}/files`} />
       {m.deliveries.length ? (
         <ul class="deliveries" aria-label="Delivery">
           {m.deliveries.map((d) => (

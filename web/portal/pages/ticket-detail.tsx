@@ -6,8 +6,9 @@
 import Html from '@kitajs/html';
 import type { Ticket } from '../../../core/index.ts';
 import { ChannelBadge, CsrfField, describedBy, Field, PlainText, StatusBadge, Time } from '../../views/components.tsx';
-import { formatDateTime, formatSize, isoTime, SCORE_LABELS, STATUS_LABELS } from '../../views/format.ts';
+import { formatDateTime, isoTime, SCORE_LABELS, STATUS_LABELS } from '../../views/format.ts';
 import { Layout } from '../../views/layout.tsx';
+import { Citations, FileList } from '../../views/message-parts.tsx';
 import type { CsatView, HistoryItem, ThreadItem } from '../queries.ts';
 import type { PageContext } from './context.ts';
 
@@ -39,36 +40,8 @@ export function MessageItem(props: { item: ThreadItem; ticketNumber: number; now
         <Time at={m.createdAt} now={props.now} />
       </div>
       <PlainText text={m.text} />
-      {m.citations.length ? (
-        <div class="citations">
-          <p class="citations-title">Sources</p>
-          <ol>
-            {m.citations.map((c) => (
-              <li>
-                <a href={c.url} safe>
-                  {c.title}
-                </a>
-              </li>
-            ))}
-          </ol>
-        </div>
-      ) : (
-        ''
-      )}
-      {m.attachments.length ? (
-        <ul class="files" aria-label="Attached files">
-          {m.attachments.map((f) => (
-            <li>
-              <a href={`/tickets/${props.ticketNumber}/files/${f.id}`} hx-boost="false" safe>
-                {f.filename}
-              </a>{' '}
-              <span class="muted" safe>{`(${formatSize(f.size)})`}</span>
-            </li>
-          ))}
-        </ul>
-      ) : (
-        ''
-      )}
+      <Citations citations={m.citations} title="Sources" />
+      <FileList files={m.attachments} base={`/tickets/${props.ticketNumber}/files`} />
     </li>
   );
 }
