@@ -39,6 +39,9 @@ export const HTMX_CONFIG = JSON.stringify({
   historyCacheSize: 0,
   refreshOnHistoryMiss: true,
   defaultSwapStyle: 'innerHTML',
+  // Not 'style': settling copies inline styles, which the CSP (no inline
+  // style attributes) refuses with a console error.
+  attributesToSettle: ['class', 'width', 'height'],
   // Validation answers (422) replace the form; other errors land in #flash
   // (the error middleware retargets them there).
   responseHandling: [
