@@ -151,7 +151,8 @@ test.serial('an agent retries a dead delivery: sent once, recorded in history; o
   const retried: unknown[] = [];
   const off = world.bus.subscribe((e) => e.type === 'delivery.updated' && e.retried && retried.push(e.deliveryId));
   await world.core.retryDelivery(ticket.id, deliveryId, { type: 'agent', id: null });
-  await new Promise((resolve) => setImmediate(resolve)); // the bus announces after the call returns
+  // The bus announces after the call returns (on PostgreSQL by NOTIFY).
+  for (let waited = 0; retried.length === 0 && waited < 5000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
   off();
   t.deepEqual(retried, [deliveryId]);
   const row = await deliveryRow(deliveryId);
