@@ -22,6 +22,8 @@ import {
 import { citationsOf, type AttachmentItem, type CitationItem } from '../portal/queries.ts';
 
 export const INBOX_VIEWS = ['human', 'mine', 'all'] as const;
+/** Rows one inbox page shows; past that, filters and search narrow it down. */
+export const INBOX_PAGE = 100;
 export type InboxView = (typeof INBOX_VIEWS)[number];
 
 export interface InboxFilter {
@@ -100,7 +102,7 @@ function scoped(knex: Knex, filter: InboxFilter, agentId: number): Knex.QueryBui
 }
 
 /** One page of the inbox. Needing a human: unassigned first, then whoever waited longest. */
-export async function inbox(knex: Knex, filter: InboxFilter, agentId: number, limit = 100): Promise<InboxRow[]> {
+export async function inbox(knex: Knex, filter: InboxFilter, agentId: number, limit = INBOX_PAGE): Promise<InboxRow[]> {
   const q = scoped(knex, filter, agentId)
     .leftJoin('customers as c', 'c.id', 't.customerId')
     .leftJoin('agents as a', 'a.id', 't.assigneeId')

@@ -6,7 +6,7 @@ import { CHANNELS, PRIORITIES, TICKET_STATUSES } from '../../../core/index.ts';
 import { ChannelBadge, StatusBadge, Time } from '../../views/components.tsx';
 import { CHANNEL_LABELS, STATUS_LABELS } from '../../views/format.ts';
 import type { DeskPageContext } from '../context.ts';
-import { inboxQueryString, type InboxFilter, type InboxRow, type InboxView } from '../queries.ts';
+import { INBOX_PAGE, inboxQueryString, type InboxFilter, type InboxRow, type InboxView } from '../queries.ts';
 import { DeskLayout } from './desk-layout.tsx';
 import { handoffLabel, PRIORITY_LABELS } from './labels.ts';
 
@@ -108,11 +108,14 @@ export function InboxResults(props: { data: InboxData; now: number }): JSX.Eleme
           {filter.q || filter.status || filter.channel || filter.priority ? 'No tickets match these filters.' : EMPTY[filter.view]}
         </p>
       ) : (
-        <ul class="ticket-list inbox-list">
-          {rows.map((row) => (
-            <InboxItem row={row} now={props.now} />
-          ))}
-        </ul>
+        <>
+          <ul class="ticket-list inbox-list">
+            {rows.map((row) => (
+              <InboxItem row={row} now={props.now} />
+            ))}
+          </ul>
+          {rows.length >= INBOX_PAGE ? <p class="muted">Showing the first {INBOX_PAGE}. Narrow the list with the filters or a search.</p> : ''}
+        </>
       )}
     </div>
   );

@@ -7,7 +7,7 @@
 import Html from '@kitajs/html';
 import { PRIORITIES, TICKET_STATUSES, type Ticket } from '../../../core/index.ts';
 import { ChannelBadge, CsrfField, PlainText, StatusBadge, Time } from '../../views/components.tsx';
-import { CHANNEL_LABELS, formatDateTime, STATUS_LABELS } from '../../views/format.ts';
+import { CHANNEL_LABELS, formatDateTime, SCORE_LABELS, STATUS_LABELS } from '../../views/format.ts';
 import { Citations, FileList } from '../../views/message-parts.tsx';
 import type { DeskPageContext } from '../context.ts';
 import type { DeskEvent, DeskMessage, DeskTicket, DeliveryState } from '../queries.ts';
@@ -392,7 +392,8 @@ function describeEvent(e: DeskEvent): string {
     case 'handed_back':
       return `${who} handed the ticket back to the bot`;
     case 'rated':
-      return `Customer rated ${String(d.score ?? '')}`;
+      if (d.kind === 'answer') return d.score ? 'Customer found an answer helpful' : 'Customer found an answer unhelpful';
+      return `Customer rated the conversation ${String(d.score ?? '')}/5${SCORE_LABELS[Number(d.score)] ? ` (${SCORE_LABELS[Number(d.score)]})` : ''}`;
     case 'delivery_failed':
       return `A message could not be delivered: ${String(d.error ?? '')}`;
     case 'delivery_retried':
