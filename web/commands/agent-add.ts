@@ -28,6 +28,9 @@ export const agentAdd: Command = {
           ? `${JSON.stringify({ id: agent.id, email: agent.email, name: agent.name, created })}\n`
           : `${created ? 'Created' : 'Updated'} agent #${agent.id} ${agent.email}\n`,
       );
+      if (!values.json) {
+        io.stderr.write(`Sign in at ${config.publicUrl}/desk/sign-in, or print a link with: parley login-link --agent ${agent.email}\n`);
+      }
       return 0;
     } catch (err) {
       if (!(err instanceof ZodError)) throw err;

@@ -19,7 +19,8 @@ export const start: Command = {
       `\n  Parley is running (listening on ${url})\n` +
         `  customer portal:  ${config.publicUrl}/\n` +
         `  chat widget demo: ${config.publicUrl}/demo\n` +
-        `  help centre:      ${config.publicUrl}/kb${email}\n\n`,
+        `  help centre:      ${config.publicUrl}/kb${email}\n` +
+        `  agent desk:       ${config.publicUrl}/desk  (first agent: npm run -s parley -- agent:add you@example.com)\n\n`,
     );
 
     await new Promise<void>((resolve) => {
