@@ -13,7 +13,8 @@ import { parseReply, storeReply, type ReplyInput, type ReplyResult } from './rep
 import * as commands from './tickets/commands.ts';
 import type { Actor } from './tickets/history.ts';
 import type { Ticket } from './tickets/models.ts';
-import { inTransaction, type Tx } from './transaction.ts';
+import { GroupCommit } from './group-commit.ts';
+import { inTransaction, type Tx, type TxDeps } from './transaction.ts';
 import { inboundMessageSchema, PRIORITIES, TICKET_STATUSES, type Clock, type InboundMessage, type Priority, type TicketStatus } from './types.ts';
 
 export interface ConversationCoreDeps {
@@ -34,6 +35,12 @@ export class ConversationCore {
   readonly bus: EventBus;
   readonly logger: Logger;
   private readonly followUps = new Map<string, string[]>();
+  /**
+   * SQLite has one connection: concurrent receives wait for it anyway, so
+   * they share a transaction (and its COMMIT). On PostgreSQL they run side by
+   * side on their own connections instead.
+   */
+  private readonly inbound?: GroupCommit;
 
   constructor(deps: ConversationCoreDeps) {
     this.db = deps.db;
@@ -41,6 +48,7 @@ export class ConversationCore {
     this.bus = deps.bus;
     this.logger = deps.logger;
     for (const [trigger, types] of Object.entries(deps.followUps ?? {})) for (const type of types) this.addFollowUp(trigger, type);
+    if (this.db.dialect === 'sqlite') this.inbound = new GroupCommit(this.txDeps());
   }
 
   /**
@@ -56,7 +64,11 @@ export class ConversationCore {
 
   /** Runs work in one transaction with retry on races; events go out after commit. */
   transaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return inTransaction({ knex: this.db.knex, clock: this.clock, bus: this.bus, followUps: this.followUps }, work);
+    return inTransaction(this.txDeps(), work);
+  }
+
+  private txDeps(): TxDeps {
+    return { knex: this.db.knex, clock: this.clock, bus: this.bus, followUps: this.followUps };
   }
 
   async receive(input: InboundMessage): Promise<ReceiveResult> {
@@ -66,7 +78,8 @@ export class ConversationCore {
       this.logger.warn({ channel: (input as any)?.channel, issues: error.issues }, 'inbound message rejected');
       throw error;
     }
-    const result = await this.transaction((tx) => receiveMessage(tx, parsed.data));
+    const work = (tx: Tx) => receiveMessage(tx, parsed.data);
+    const result = await (this.inbound ? this.inbound.run(work) : this.transaction(work));
     this.logger.debug(
       { channel: parsed.data.channel, ticketId: result.ticket.id, messageId: result.message.id, duplicate: result.duplicate },
       'inbound message stored',

@@ -4,6 +4,7 @@
 // transaction has committed.
 import { recordAnalytics } from './analytics/record.ts';
 import { resolveCustomer } from './customers/resolve.ts';
+import { lookUpInbound } from './receive-lookup.ts';
 import { Message } from './messages/models.ts';
 import { sanitizeMessageHtml } from './messages/sanitize.ts';
 import { recordEvent } from './tickets/history.ts';
@@ -23,15 +24,18 @@ export interface ReceiveResult {
 
 export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<ReceiveResult> {
   const { trx, now } = tx;
-  const seen = await trx('messages').where({ channel: msg.channel, externalId: msg.externalId }).first('id');
-  if (seen) {
-    const existing = await Message.query(trx).findById(seen.id).throwIfNotFound();
+  const known = await lookUpInbound(tx, msg);
+  if (known.seenMessageId !== null) {
+    const existing = await Message.query(trx).findById(known.seenMessageId).throwIfNotFound();
     const ticket = await Ticket.query(trx).findById(existing.ticketId).throwIfNotFound();
     return { ticket, message: existing, duplicate: true, created: false };
   }
 
-  const customer = await resolveCustomer(tx, msg);
-  const { ticket, created } = await resolveTicket(tx, msg, customer);
+  const customer = await resolveCustomer(tx, msg, known.sender);
+  // Linking a verified email may merge the sender's customer into another,
+  // moving its tickets: the thread's ticket as looked up is then stale.
+  const unchanged = known.sender === null || known.sender.customer.id === customer.id;
+  const { ticket, created } = await resolveTicket(tx, msg, customer, unchanged ? known.threadTicket : undefined);
 
   const meta = { ...(msg.meta ?? {}), ...(msg.noReply ? { noReply: true } : {}) };
   const row = {
@@ -64,10 +68,6 @@ export async function receiveMessage(tx: Tx, msg: ValidInboundMessage): Promise<
   }
 
   if (!created) await reviveTicket(tx, ticket, customer.id, msg);
-  else if (!msg.noReply) {
-    await trx('tickets').where({ id: ticket.id }).update({ lastCustomerMessageAt: now });
-    ticket.lastCustomerMessageAt = now;
-  }
 
   // Auto-replies and bounces are on record but never answered or acknowledged.
   if (!msg.noReply) await tx.enqueue('message.received', { messageId: message.id, ticketId: ticket.id, created });

@@ -27,7 +27,7 @@ export interface TxDeps {
   followUps?: ReadonlyMap<string, readonly string[]>;
 }
 
-const MAX_ATTEMPTS = 6;
+export const MAX_ATTEMPTS = 6;
 
 export function isRetryableRace(error: unknown): boolean {
   // objection wraps driver errors; the driver's code is on nativeError.
@@ -48,24 +48,32 @@ export async function inTransaction<T>(deps: TxDeps, work: (tx: Tx) => Promise<T
   for (let attempt = 1; ; attempt++) {
     const events: BusEvent[] = [];
     try {
-      const result = await deps.knex.transaction((trx) => {
-        const now = deps.clock.now();
-        const enqueue = async (trigger: string, payload: Record<string, unknown>) => {
-          const types = deps.followUps?.get(trigger) ?? [];
-          if (types.length === 0) return;
-          const body = JSON.stringify({ ...payload, trigger });
-          await trx('jobs').insert(
-            types.map((type) => ({ type, payload: body, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })),
-          );
-          events.push({ type: 'job.created', ticketId: payload.ticketId as number | undefined });
-        };
-        return work({ trx, now, events, enqueue });
-      });
+      const result = await deps.knex.transaction((trx) => work(makeTx(deps, trx, events)));
       await deps.bus.publish(events);
       return result;
     } catch (error) {
       if (attempt >= MAX_ATTEMPTS || !isRetryableRace(error)) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      await backOff(attempt);
     }
   }
+}
+
+/** A short random pause before another attempt, longer each time. */
+export function backOff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+}
+
+/** The Tx a piece of work sees: its transaction, its time, its events. */
+export function makeTx(deps: TxDeps, trx: Knex.Transaction, events: BusEvent[]): Tx {
+  const now = deps.clock.now();
+  const enqueue = async (trigger: string, payload: Record<string, unknown>) => {
+    const types = deps.followUps?.get(trigger) ?? [];
+    if (types.length === 0) return;
+    const body = JSON.stringify({ ...payload, trigger });
+    await trx('jobs').insert(
+      types.map((type) => ({ type, payload: body, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, updatedAt: now })),
+    );
+    events.push({ type: 'job.created', ticketId: payload.ticketId as number | undefined });
+  };
+  return { trx, now, events, enqueue };
 }

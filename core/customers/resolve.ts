@@ -3,26 +3,25 @@
 // address is remembered but never merges two customers.
 import type { Tx } from '../transaction.ts';
 import type { ValidInboundMessage } from '../types.ts';
+import type { KnownSender } from '../receive-lookup.ts';
 import { Customer, Identity } from './models.ts';
 
-export async function resolveCustomer(tx: Tx, msg: ValidInboundMessage): Promise<Customer> {
+/**
+ * `known` is the sender as receive's one lookup found it (null: no identity
+ * yet); without it the identity is looked up here.
+ */
+export async function resolveCustomer(tx: Tx, msg: ValidInboundMessage, known?: KnownSender | null): Promise<Customer> {
   const { trx, now } = tx;
   const sender = msg.sender;
   const email = sender.email?.toLowerCase();
   const verified = Boolean(email && sender.emailVerified);
 
-  // The hot path (a known sender) is one query: identity joined to its customer.
-  const known = await trx('identities as i')
-    .join('customers as c', 'c.id', 'i.customerId')
-    .where({ 'i.channel': msg.channel, 'i.externalUserId': sender.externalUserId })
-    .first('c.*', 'i.id as identityId', 'i.email as identityEmail', 'i.emailVerified as identityEmailVerified');
-  if (known) {
-    const { identityId, identityEmail, identityEmailVerified, ...customerRow } = known;
-    const identity = { id: identityId as number, email: identityEmail as string | null, emailVerified: Boolean(identityEmailVerified) };
-    let customer = Customer.fromDatabaseJson(customerRow);
-    if (verified && !(identity.emailVerified && identity.email === email)) {
-      await Identity.query(trx).patch({ email, emailVerified: true }).where({ id: identity.id });
-      customer = await linkVerifiedEmail(tx, customer, email!, identity.id);
+  const found = known === undefined ? await lookUpSender(tx, msg) : known;
+  if (found) {
+    let customer = Customer.fromJson(found.customer, { skipValidation: true });
+    if (verified && !(found.identityEmailVerified && found.identityEmail === email)) {
+      await Identity.query(trx).patch({ email, emailVerified: true }).where({ id: found.identityId });
+      customer = await linkVerifiedEmail(tx, customer, email!, found.identityId);
     }
     await fillBlanks(tx, customer, sender.name, email);
     return customer;
@@ -47,6 +46,19 @@ export async function resolveCustomer(tx: Tx, msg: ValidInboundMessage): Promise
     createdAt: now,
   });
   return customer;
+}
+
+/** The identity joined to its customer: one query. */
+async function lookUpSender(tx: Tx, msg: ValidInboundMessage): Promise<KnownSender | null> {
+  const row = await tx
+    .trx('identities as i')
+    .join('customers as c', 'c.id', 'i.customerId')
+    .where({ 'i.channel': msg.channel, 'i.externalUserId': msg.sender.externalUserId })
+    .first('c.*', 'i.id as identityId', 'i.email as identityEmail', 'i.emailVerified as identityEmailVerified');
+  if (!row) return null;
+  const { identityId, identityEmail, identityEmailVerified, ...customerRow } = row;
+  const customer = Customer.fromDatabaseJson(customerRow);
+  return { identityId, identityEmail, identityEmailVerified: Boolean(identityEmailVerified), customer: customer as KnownSender['customer'] };
 }
 
 /**

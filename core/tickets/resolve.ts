@@ -11,13 +11,20 @@ import { Ticket } from './models.ts';
 // tickets_live_thread only when the query's condition matches its own.
 const LIVE = "status <> 'closed'";
 
+/**
+ * `threadTicket` is the thread's live ticket as receive's one lookup found it
+ * (null: none); without it the thread is looked up here.
+ */
 export async function resolveTicket(
   tx: Tx,
   msg: ValidInboundMessage,
   customer: Customer,
+  threadTicket?: Ticket | null,
 ): Promise<{ ticket: Ticket; created: boolean }> {
   const found =
-    (await byReply(tx, msg)) ?? (await byNumber(tx, msg, customer)) ?? (await byThread(tx, msg));
+    (await byReply(tx, msg)) ??
+    (await byNumber(tx, msg, customer)) ??
+    (threadTicket === undefined ? await byThread(tx, msg) : threadTicket ?? undefined);
   if (found) return { ticket: found, created: false };
 
   const { trx, now } = tx;
@@ -30,6 +37,8 @@ export async function resolveTicket(
     threadKey: msg.threadKey,
     replyRef: JSON.stringify(msg.replyRef ?? null),
     handler: 'bot' as const,
+    // Auto-replies and bounces are on record but are not the customer writing.
+    lastCustomerMessageAt: msg.noReply ? null : now,
     createdAt: now,
     updatedAt: now,
   };
@@ -38,7 +47,7 @@ export async function resolveTicket(
   // numbering can change without touching references.
   await trx('tickets').where({ id: inserted.id }).update({ number: inserted.id });
   const ticket = Ticket.fromJson(
-    { ...row, replyRef: msg.replyRef ?? null, id: inserted.id, number: inserted.id, assigneeId: null, handoffReason: null, firstResponseAt: null, resolvedAt: null, lastCustomerMessageAt: null },
+    { ...row, replyRef: msg.replyRef ?? null, id: inserted.id, number: inserted.id, assigneeId: null, handoffReason: null, firstResponseAt: null, resolvedAt: null },
     { skipValidation: true },
   );
   await recordEvent(tx, ticket.id, 'created', { type: 'customer', id: customer.id }, { channel: msg.channel });
