@@ -18,7 +18,7 @@ import { bracket, outboundMessageId } from './message-ids.ts';
 import { renderMail } from './render.ts';
 import { emailReplyRefSchema, type ParsedEmailReplyRef } from './reply-ref.ts';
 import type { EmailSettings } from './settings.ts';
-import { SmtpListener } from './smtp-listener.ts';
+import type { SmtpListener } from './smtp-listener.ts';
 import { replyAddress, surveyToken } from './tokens.ts';
 import { OutboxFolderTransport, SmtpTransport, type MailTransport } from './transport.ts';
 
@@ -55,6 +55,8 @@ export class EmailChannel implements ChannelAdapter {
   async start(): Promise<void> {
     const { settings, logger } = this.deps;
     if (!settings.smtp.enabled || this.listener) return;
+    // smtp-server is loaded only when the listener is on (EMAIL_SMTP_ENABLED).
+    const { SmtpListener } = await import('./smtp-listener.ts');
     const listener = new SmtpListener({ settings, secret: this.deps.secret, ingest: this.ingest, logger });
     try {
       this.port = await listener.listen();

@@ -112,8 +112,8 @@ export class EmailIngest {
     const id = row.id;
     let parsed: ParsedEmail | undefined;
     try {
-      const source = raw ? Readable.from([raw]) : this.deps.attachments.open(row.rawSha256);
-      parsed = await parseEmail(source, this.deps.attachments, this.deps.settings);
+      const open = () => (raw ? Readable.from([raw]) : this.deps.attachments.open(row.rawSha256));
+      parsed = await parseEmail(open, this.deps.attachments, this.deps.settings);
       const outcome = await this.deliver(row, parsed);
       await this.log.settle(id, { ...outcome, headerMessageId: parsed.messageId ?? null });
       return this.result(row, parsed, outcome);

@@ -5,7 +5,7 @@
 // stored original keeps it) instead of failing the message.
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { MailParser, type AddressObject, type AttachmentStream, type EmailAddress, type Headers, type MessageText } from 'mailparser';
+import type { AddressObject, AttachmentStream, EmailAddress, Headers, MailParser, MessageText } from 'mailparser';
 import { TooLargeError, type AttachmentStore } from '../../core/index.ts';
 import { drainSafe } from './drain-safe.ts';
 import { messageIdOf, messageIdsIn } from './message-ids.ts';
@@ -57,7 +57,14 @@ export interface ParseLimits {
 
 const CAPTURE_BYTES = 64 * 1024;
 
-export function parseEmail(source: Readable, store: AttachmentStore, limits: ParseLimits): Promise<ParsedEmail> {
+// mailparser (iconv-lite's code pages, html-to-text, linkify) costs ~10 MB of
+// memory once imported: it is loaded with the first mail, not at boot.
+let mailparser: Promise<typeof import('mailparser')> | undefined;
+
+/** Parses the message `open` returns; it is opened once the parser is loaded, so its errors always have a listener. */
+export async function parseEmail(open: () => Readable, store: AttachmentStore, limits: ParseLimits): Promise<ParsedEmail> {
+  const { MailParser } = await (mailparser ??= import('mailparser'));
+  const source = open();
   const parser = new MailParser({
     keepDeliveryStatus: true,
     skipTextToHtml: true,

@@ -2,7 +2,7 @@
 // connection (no public URL needed) for direct messages, mentions and
 // button presses, and the outbox adapter. Without a token nothing changes.
 import { z } from 'zod';
-import { createDiscordChannel, defaultDiscordApiUrl, type DiscordOptions } from '../../channels/discord/index.ts';
+import { defaultDiscordApiUrl, type DiscordOptions } from '../../channels/discord/options.ts';
 import { intSetting, parseEnvGroup, urlSetting } from '../config.ts';
 import type { ParleyParts } from '../server.ts';
 
@@ -28,9 +28,12 @@ export function discordOptions(env: NodeJS.ProcessEnv): DiscordOptions | undefin
   };
 }
 
-export function discord(parts: ParleyParts): void {
+export async function discord(parts: ParleyParts): Promise<void> {
   const options = discordOptions(parts.env);
   if (!options) return;
+  // discord.js costs ~20 MB of memory once imported: only a service with
+  // Discord switched on loads it (settings are checked above, first).
+  const { createDiscordChannel } = await import('../../channels/discord/index.ts');
   const channel = createDiscordChannel({
     core: parts.core,
     attachments: parts.attachments,

@@ -12,16 +12,14 @@ import { z } from 'zod';
 import type { Database } from '../../knexfile.ts';
 import { createBotAnswerJob, createBotResumeJob, BOT_ANSWER_JOB, BOT_RESUME_JOB } from '../../core/bot/index.ts';
 import type { Clock } from '../../core/index.ts';
-import {
-  DEFAULT_PROMPTS_DIR,
-  DEFAULT_SETTINGS,
-  DEMO_DIR,
-  EmbeddingSpace,
-  KnowledgeBase,
-  openAIChatModel,
-  openAIEmbeddingSpace,
-  type KnowledgeSettings,
-} from '../../knowledge/index.ts';
+// The knowledge layer's parts come from their own files rather than from
+// knowledge/index.ts, which also re-exports models.ts: LangChain's OpenAI
+// client costs ~13 MB of memory once imported, and only a service with
+// OPENAI_* models configured loads it (openKnowledge, below).
+import { EmbeddingSpace } from '../../knowledge/embeddings/space.ts';
+import { KnowledgeBase } from '../../knowledge/knowledge-base.ts';
+import { DEFAULT_PROMPTS_DIR, DEMO_DIR } from '../../knowledge/paths.ts';
+import { DEFAULT_SETTINGS, type KnowledgeSettings } from '../../knowledge/settings.ts';
 import { ConfigError, intSetting, parseEnvGroup, urlSetting, type Config } from '../config.ts';
 import type { Feature } from '../server.ts';
 
@@ -93,10 +91,11 @@ export function knowledgeSettings(e: KnowledgeEnv, config: Config, indexDir: str
 export async function openKnowledge(deps: KnowledgeOpenDeps): Promise<KnowledgeBase> {
   const { env: e, config, db } = deps;
   const endpoint = { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, timeoutMs: e.OPENAI_TIMEOUT_MS, maxRetries: e.OPENAI_MAX_RETRIES };
-  const space = e.OPENAI_EMBEDDING_MODEL
-    ? openAIEmbeddingSpace(endpoint, e.OPENAI_EMBEDDING_MODEL, e.OPENAI_EMBEDDING_DIMENSIONS)
+  const models = e.OPENAI_EMBEDDING_MODEL || e.OPENAI_CHAT_MODEL ? await import('../../knowledge/models.ts') : undefined;
+  const space = models && e.OPENAI_EMBEDDING_MODEL
+    ? models.openAIEmbeddingSpace(endpoint, e.OPENAI_EMBEDDING_MODEL, e.OPENAI_EMBEDDING_DIMENSIONS)
     : EmbeddingSpace.hashed(e.KB_HASH_DIMENSIONS);
-  const chatModel = e.OPENAI_CHAT_MODEL ? openAIChatModel(endpoint, e.OPENAI_CHAT_MODEL, e.OPENAI_TEMPERATURE) : undefined;
+  const chatModel = models && e.OPENAI_CHAT_MODEL ? models.openAIChatModel(endpoint, e.OPENAI_CHAT_MODEL, e.OPENAI_TEMPERATURE) : undefined;
   // One index folder per database, so two databases never share a cache.
   const indexDir = deps.indexDir ?? path.join(config.dataDir, 'knowledge-index', db.dialect === 'postgres' ? `postgres-${db.scope}` : 'sqlite');
   return KnowledgeBase.open({

@@ -3,7 +3,7 @@
 // Socket Mode when SLACK_APP_TOKEN is set. Without a bot token nothing
 // changes; a token without a way to receive events stops boot.
 import { z } from 'zod';
-import { createSlackChannel, defaultSlackApiUrl, type SlackOptions } from '../../channels/slack/index.ts';
+import { defaultSlackApiUrl, type SlackOptions } from '../../channels/slack/options.ts';
 import { ConfigError, intSetting, parseEnvGroup, urlSetting } from '../config.ts';
 import type { ParleyParts } from '../server.ts';
 
@@ -36,9 +36,12 @@ export function slackOptions(env: NodeJS.ProcessEnv): SlackOptions | undefined {
   };
 }
 
-export function slack(parts: ParleyParts): void {
+export async function slack(parts: ParleyParts): Promise<void> {
   const options = slackOptions(parts.env);
   if (!options) return;
+  // Bolt and the Web API client cost ~15 MB of memory once imported: only a
+  // service with Slack switched on loads them (settings are checked above, first).
+  const { createSlackChannel } = await import('../../channels/slack/index.ts');
   const channel = createSlackChannel({
     core: parts.core,
     attachments: parts.attachments,

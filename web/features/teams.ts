@@ -3,7 +3,7 @@
 // testing with the Bot Framework Emulator. Activities arrive at
 // TEAMS_MESSAGES_PATH (/api/messages, the bot's messaging endpoint).
 import { z } from 'zod';
-import { createTeamsChannel, type TeamsOptions } from '../../channels/teams/index.ts';
+import type { TeamsOptions } from '../../channels/teams/options.ts';
 import { ConfigError, intSetting, parseEnvGroup } from '../config.ts';
 import type { ParleyParts } from '../server.ts';
 
@@ -45,9 +45,12 @@ export function teamsOptions(env: NodeJS.ProcessEnv): TeamsOptions | undefined {
   };
 }
 
-export function teams(parts: ParleyParts): void {
+export async function teams(parts: ParleyParts): Promise<void> {
   const options = teamsOptions(parts.env);
   if (!options) return;
+  // botbuilder costs ~30 MB of memory once imported: only a service with
+  // Teams switched on loads it (settings are checked above, first).
+  const { createTeamsChannel } = await import('../../channels/teams/index.ts');
   const channel = createTeamsChannel({
     core: parts.core,
     attachments: parts.attachments,
