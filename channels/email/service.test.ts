@@ -39,8 +39,11 @@ async function mailFor(deliveryId: number): Promise<ParsedMail> {
 }
 
 async function sendToSupport(from: string, subject: string, text: string) {
+  const knex = service.parley.db.knex;
+  const before = Number((await knex('email_inbound').max({ id: 'id' }).first())?.id ?? 0);
   await nodemailer.createTransport({ host: '127.0.0.1', port: channel.smtpPort, ignoreTLS: true } as any).sendMail({ from, to: 'help@acme.test', subject, text });
-  return waitFor(async () => (await service.parley.db.knex('email_inbound').orderBy('id', 'desc').first()) as any);
+  // Stored before the 250 reply, processed after it: wait for this mail's outcome.
+  return waitFor(async () => (await knex('email_inbound').where('id', '>', before).whereNot({ status: 'received' }).first()) as any);
 }
 
 test.serial('the service listens for SMTP, and the first mail of a new ticket acknowledges it', async (t) => {
