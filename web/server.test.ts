@@ -31,6 +31,36 @@ test('the service boots, answers /healthz and /readyz, and stops gracefully', as
   await t.throwsAsync(() => parley.db.knex.raw('select 1'));
 });
 
+test('a request whose client hung up still finishes its work before the database closes', async (t) => {
+  let outcome: string | undefined;
+  let entered!: () => void;
+  const inHandler = new Promise<void>((resolve) => (entered = resolve));
+  const { url, close } = await startTestParley({
+    features: [
+      (parts) =>
+        parts.mount(async (ctx, next) => {
+          if (ctx.path !== '/write-late') return next();
+          entered();
+          await new Promise((r) => setTimeout(r, 300));
+          try {
+            await parts.db.knex.raw('select 1');
+            outcome = 'stored';
+          } catch (error) {
+            outcome = `failed: ${(error as Error).message}`;
+          }
+          ctx.body = 'done';
+        }),
+    ],
+  });
+  const aborted = new AbortController();
+  const request = fetch(`${url}/write-late`, { signal: aborted.signal }).catch(() => 'hung up');
+  await inHandler;
+  aborted.abort();
+  t.is(await request, 'hung up');
+  await close();
+  t.is(outcome, 'stored');
+});
+
 test('unknown routes are 404 and domain errors map to their status', async (t) => {
   const { url, close } = await startTestParley({
     features: [

@@ -137,7 +137,15 @@ export async function createParley(deps: ParleyDeps, extraFeatures: Feature[] = 
 
   let ready = false;
   const app = createApp({ db, logger, isReady: () => ready, mounts, trustProxy: config.trustProxy });
-  const server = http.createServer(app.callback());
+  // Requests still being handled, so stop() can let them finish before the
+  // database closes (a client that hung up does not end its handler).
+  const handle = app.callback();
+  const inFlight = new Set<Promise<void>>();
+  const server = http.createServer((req, res) => {
+    const handled = handle(req, res);
+    inFlight.add(handled);
+    void handled.finally(() => inFlight.delete(handled));
+  });
   server.keepAliveTimeout = 5_000;
 
   return {
@@ -160,14 +168,21 @@ export async function createParley(deps: ParleyDeps, extraFeatures: Feature[] = 
     },
     async stop() {
       ready = false;
-      // Stop taking requests and let in-flight ones finish (long-lived streams
-      // are cut after the shutdown timeout); then the workers finish the row
+      // Stop taking requests and let in-flight ones finish, even those whose
+      // client hung up (long-lived streams are cut after the shutdown
+      // timeout); then the workers finish the row
       // in hand; then channels, feature hooks, the bus and the database close.
       if (server.listening) {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs).unref();
         await closed;
+        clearTimeout(timer);
+      }
+      if (inFlight.size > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, config.shutdownTimeoutMs).unref()));
+        await Promise.race([Promise.allSettled([...inFlight]), timeout]);
         clearTimeout(timer);
       }
       await Promise.all([outbox.stop(), jobs.stop()]);
